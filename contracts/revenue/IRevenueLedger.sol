@@ -46,7 +46,8 @@ interface IRevenueLedger {
     /// @param ref the human reference (invoice number), UTF-8 text left-aligned in 32 bytes
     /// @param evidenceHash hash of the evidence document
     /// @param policyVersion policy that split it; 0 means all of it went to owners_common
-    /// @param parts amount per policy bucket, in the policy's order; unused slots are 0
+    /// @param parts amount per policy bucket in the policy's order, packed: part i is the uint64 at
+    ///        bit 64 * (i % 4) of word i / 4 (unused parts are 0)
     event IncomeRecorded(
         bytes32 indexed community,
         uint64 seq,
@@ -56,7 +57,7 @@ interface IRevenueLedger {
         bytes32 ref,
         bytes32 evidenceHash,
         uint32 policyVersion,
-        uint64[8] parts
+        uint256[2] parts
     );
 
     /// @notice Money was spent from a bucket.
@@ -83,9 +84,9 @@ interface IRevenueLedger {
     /// @param businessDate business date of the reallocation
     /// @param amount amount moved out of owners_common
     /// @param policyVersion the policy that split it
-    /// @param parts amount per policy bucket, in the policy's order
+    /// @param parts amount per policy bucket, packed as in `IncomeRecorded`
     event HeldReallocated(
-        bytes32 indexed community, uint64 seq, uint32 businessDate, uint64 amount, uint32 policyVersion, uint64[8] parts
+        bytes32 indexed community, uint64 seq, uint32 businessDate, uint64 amount, uint32 policyVersion, uint256[2] parts
     );
 
     /// @notice An income was reversed; the original stays, this entry cancels it.
@@ -95,7 +96,7 @@ interface IRevenueLedger {
     /// @param businessDate business date of the reversal
     /// @param amount amount reversed (the original's amount)
     /// @param policyVersion the policy that split the original
-    /// @param parts amount taken back per policy bucket
+    /// @param parts amount taken back per policy bucket, packed as in `IncomeRecorded`
     /// @param reason short reason text (UTF-8, 32 bytes); the full text is kept with the evidence
     event IncomeReversed(
         bytes32 indexed community,
@@ -104,7 +105,7 @@ interface IRevenueLedger {
         uint32 businessDate,
         uint64 amount,
         uint32 policyVersion,
-        uint64[8] parts,
+        uint256[2] parts,
         bytes32 reason
     );
 
@@ -217,7 +218,7 @@ interface IRevenueLedger {
     error RevenueOnlyAnchor(address caller);
     /// @notice The statement being anchored was built before the latest write.
     error RevenueStaleStatement(bytes32 community, uint64 lastSeq, uint64 statementSeq);
-    /// @notice A batch must hold whole entries (3 words each) and at least one.
+    /// @notice A batch must hold whole entries (3 words each), at least one and at most 1,024.
     error RevenueMalformedBatch(uint256 words);
     /// @notice A balance would leave the range the ledger keeps (< 2^64 fen).
     error RevenueBalanceOverflow(bytes32 community, bytes32 bucket);
@@ -258,7 +259,7 @@ interface IRevenueLedger {
         bytes32 evidenceHash
     ) external;
 
-    /// @notice Records many incomes in one transaction; entry i gets sequence number firstSeq + i.
+    /// @notice Records up to 1,024 incomes in one transaction; entry i gets sequence number firstSeq + i.
     /// @param community the community id
     /// @param firstSeq the community's next sequence number
     /// @param packed 3 words per entry: [source (bytes16) | amount (uint64) | businessDate (uint32) | 0 (uint32)],

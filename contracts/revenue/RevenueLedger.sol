@@ -18,6 +18,7 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     uint256 private constant BPS_TOTAL = 10_000;
     uint256 private constant MAX_POLICY_BUCKETS = 8;
     uint256 private constant MAX_COMMUNITY_BUCKETS = 16;
+    uint256 private constant MAX_BATCH = 1024;
     bytes32 private constant OWNERS_COMMON = "owners_common";
 
     // Marks: 4 bits per sequence number, 64 per word, written only by non-income writes.
@@ -47,6 +48,8 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         uint32 cFrom;
         uint32 cUntil;
         uint256 cPacked;
+        uint256 acc0;
+        uint256 acc1;
         uint256[MAX_COMMUNITY_BUCKETS] credit;
     }
 
@@ -143,7 +146,8 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         bytes32 evidenceHash
     ) external {
         Ctx memory c = _begin(community, Roles.ACCOUNTANT, seq, 1);
-        _recordIncome(c, seq, source, amount, businessDate, ref, evidenceHash);
+        uint256 meta = uint256(uint128(source)) << 128 | uint256(amount) << 64 | uint256(businessDate) << 32;
+        _recordIncome(c, seq, meta, ref, evidenceHash);
         _flushCredits(c);
         _end(c);
     }
@@ -151,22 +155,12 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     /// @inheritdoc IRevenueLedger
     function postIncomes(bytes32 community, uint64 firstSeq, bytes32[] calldata packed) external {
         uint256 words = packed.length;
-        if (words == 0 || words % 3 != 0) revert RevenueMalformedBatch(words);
+        if (words == 0 || words % 3 != 0 || words > 3 * MAX_BATCH) revert RevenueMalformedBatch(words);
         uint256 n = words / 3;
         Ctx memory c = _begin(community, Roles.ACCOUNTANT, firstSeq, uint64(n));
         for (uint256 i; i < n; ++i) {
-            uint256 meta = uint256(packed[3 * i]);
             // Layout: source (bits 128-255) | amount (64-127) | business date (32-63) | zero (0-31).
-            // forge-lint: disable-next-line(unsafe-typecast)
-            _recordIncome(
-                c,
-                firstSeq + uint64(i),
-                bytes16(bytes32(meta)),
-                uint64(meta >> 64),
-                uint32(meta >> 32),
-                packed[3 * i + 1],
-                packed[3 * i + 2]
-            );
+            _recordIncome(c, firstSeq + uint64(i), uint256(packed[3 * i]), packed[3 * i + 1], packed[3 * i + 2]);
         }
         _flushCredits(c);
         _end(c);
@@ -218,18 +212,19 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         uint256 marks = _checkReversible(community, originalSeq, seq);
         if (marks & MARK_NOT_INCOME != 0) revert RevenueUnknownEntry(community, originalSeq);
         (uint32 version, uint256 p) = _policyAt(community, c.s.policyCount, originalDate);
-        uint64[8] memory parts = _split(amount, p);
+        (uint256 w0, uint256 w1) = _split(amount, p);
         if (version == 0) {
             _debit(community, 0, amount);
         } else {
             uint256 count = uint8(p >> 32);
             for (uint256 i; i < count; ++i) {
-                if (parts[i] > 0) _debit(community, uint8(p >> (40 + 24 * i)), parts[i]);
+                uint256 part = _part(w0, w1, i);
+                if (part > 0) _debit(community, uint8(p >> (40 + 24 * i)), part);
             }
         }
         _mark(community, originalSeq, MARK_REVERSED);
         _mark(community, seq, MARK_NOT_INCOME | MARK_REVERSAL);
-        emit IncomeReversed(community, seq, originalSeq, businessDate, amount, version, parts, reason);
+        emit IncomeReversed(community, seq, originalSeq, businessDate, amount, version, [w0, w1], reason);
         _end(c);
     }
 
@@ -385,7 +380,7 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     {
         uint256 p;
         (policyVersion, p) = _policyAt(community, _state[community].policyCount, businessDate);
-        parts = _split(amount, p);
+        parts = _unpack(amount, p);
     }
 
     /// @inheritdoc IRevenueLedger
@@ -395,7 +390,7 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         for (uint256 i; i < bps.length; ++i) {
             p |= uint256(bps[i]) << (48 + 24 * i);
         }
-        return _split(amount, p);
+        return _unpack(amount, p);
     }
 
     // ----------------------------------------------------------------------------- internals
@@ -437,33 +432,56 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         }
     }
 
-    function _recordIncome(
-        Ctx memory c,
-        uint64 seq,
-        bytes16 source,
-        uint64 amount,
-        uint32 businessDate,
-        bytes32 ref,
-        bytes32 evidenceHash
-    ) private {
+    /// @dev `meta` is the packed first word of a batch entry (see `postIncomes`).
+    function _recordIncome(Ctx memory c, uint64 seq, uint256 meta, bytes32 ref, bytes32 evidenceHash) private {
+        uint64 amount = uint64(meta >> 64);
+        uint32 businessDate = uint32(meta >> 32);
         _checkAmount(amount);
         _checkDate(c, businessDate);
         if (!(businessDate >= c.cFrom && businessDate < c.cUntil)) _cachePolicy(c, businessDate);
         uint256 p = c.cPacked;
-        uint64[8] memory parts = _split(amount, p);
-        if (c.cVersion == 0) {
-            c.credit[0] += amount;
-        } else {
-            uint256 count = uint8(p >> 32);
-            for (uint256 i; i < count; ++i) {
-                c.credit[uint8(p >> (40 + 24 * i))] += parts[i];
-            }
+        (uint256 w0, uint256 w1) = _split(amount, p);
+        // Cannot overflow a lane: a batch holds at most 1,024 entries and every part is below
+        // 2^53, so each lane's sum stays below 2^63 and never carries into the next lane.
+        unchecked {
+            c.acc0 += w0;
+            c.acc1 += w1;
         }
-        emit IncomeRecorded(c.community, seq, source, amount, businessDate, ref, evidenceHash, c.cVersion, parts);
+        _emitIncome(c.community, seq, meta, ref, evidenceHash, c.cVersion, w0, w1);
+    }
+
+    /// @dev Emits `IncomeRecorded` from scratch memory past the free pointer, which is reused by
+    ///      the next entry: the ABI encoder would allocate new memory per event, and memory cost
+    ///      grows quadratically over a batch. The layout is exactly the event's ABI encoding.
+    function _emitIncome(
+        bytes32 community,
+        uint64 seq,
+        uint256 meta,
+        bytes32 ref,
+        bytes32 evidenceHash,
+        uint32 version,
+        uint256 w0,
+        uint256 w1
+    ) private {
+        bytes32 topic = IRevenueLedger.IncomeRecorded.selector;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            mstore(m, seq)
+            mstore(add(m, 0x20), shl(128, shr(128, meta)))
+            mstore(add(m, 0x40), and(shr(64, meta), 0xffffffffffffffff))
+            mstore(add(m, 0x60), and(shr(32, meta), 0xffffffff))
+            mstore(add(m, 0x80), ref)
+            mstore(add(m, 0xa0), evidenceHash)
+            mstore(add(m, 0xc0), version)
+            mstore(add(m, 0xe0), w0)
+            mstore(add(m, 0x100), w1)
+            log2(m, 0x120, topic, community)
+        }
     }
 
     /// @dev Finds the policy for `date` and remembers the date range it covers.
     function _cachePolicy(Ctx memory c, uint32 date) private view {
+        _settle(c);
         (uint32 version, uint256 p) = _policyAt(c.community, c.s.policyCount, date);
         c.cVersion = version;
         c.cPacked = p;
@@ -481,23 +499,50 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     }
 
     /// @dev The rounding rule: floor(amount * bps / 10000) per bucket, remainder to the first
-    ///      bucket. With no policy (p == 0) everything is part 0, i.e. owners_common.
-    function _split(uint64 amount, uint256 p) private pure returns (uint64[8] memory parts) {
+    ///      bucket. With no policy (p == 0) everything is part 0, i.e. owners_common. Parts are
+    ///      packed as events carry them: part i is a uint64 at bit 64 * (i % 4) of word i / 4.
+    function _split(uint256 amount, uint256 p) private pure returns (uint256 w0, uint256 w1) {
         uint256 count = uint8(p >> 32);
-        if (count == 0) {
-            parts[0] = amount;
-            return parts;
-        }
+        if (count == 0) return (amount, 0);
         uint256 sum;
         // Cannot overflow: amount < 2^64 and bps <= 10,000, so each product < 2^78; the parts
-        // are floors of shares of `amount`, so their sum is at most `amount`.
+        // are floors of shares of `amount`, so their sum is at most `amount`, and part 0 plus
+        // the remainder is at most `amount` < 2^64, so it never carries into lane 1.
         unchecked {
             for (uint256 i; i < count; ++i) {
-                uint256 part = (uint256(amount) * uint16(p >> (48 + 24 * i))) / BPS_TOTAL;
-                parts[i] = uint64(part);
+                uint256 part = (amount * uint16(p >> (48 + 24 * i))) / BPS_TOTAL;
                 sum += part;
+                if (i < 4) w0 |= part << (64 * i);
+                else w1 |= part << (64 * (i - 4));
             }
-            parts[0] += uint64(amount - sum);
+            w0 += amount - sum;
+        }
+    }
+
+    /// @dev Moves the lane sums accumulated under the cached policy into per-bucket credits.
+    function _settle(Ctx memory c) private pure {
+        if (c.acc0 | c.acc1 == 0) return;
+        if (c.cVersion == 0) {
+            c.credit[0] += uint64(c.acc0);
+        } else {
+            uint256 p = c.cPacked;
+            uint256 count = uint8(p >> 32);
+            for (uint256 i; i < count; ++i) {
+                c.credit[uint8(p >> (40 + 24 * i))] += _part(c.acc0, c.acc1, i);
+            }
+        }
+        c.acc0 = 0;
+        c.acc1 = 0;
+    }
+
+    function _part(uint256 w0, uint256 w1, uint256 i) private pure returns (uint256) {
+        return uint64((i < 4 ? w0 : w1) >> (64 * (i % 4)));
+    }
+
+    function _unpack(uint256 amount, uint256 p) private pure returns (uint64[8] memory parts) {
+        (uint256 w0, uint256 w1) = _split(amount, p);
+        for (uint256 i; i < 8; ++i) {
+            parts[i] = uint64(_part(w0, w1, i));
         }
     }
 
@@ -534,19 +579,20 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         if (version == 0) revert RevenueNoPolicyInForce(c.community);
         uint256 held = _balance(c.community, 0);
         if (held == 0) revert RevenueNothingHeld(c.community);
-        uint64[8] memory parts = _split(uint64(held), p);
+        (uint256 w0, uint256 w1) = _split(held, p);
         _debit(c.community, 0, held);
         uint256 count = uint8(p >> 32);
         for (uint256 i; i < count; ++i) {
-            c.credit[uint8(p >> (40 + 24 * i))] += parts[i];
+            c.credit[uint8(p >> (40 + 24 * i))] += _part(w0, w1, i);
         }
         _flushCredits(c);
-        emit HeldReallocated(c.community, seq, c.today, uint64(held), version, parts);
+        emit HeldReallocated(c.community, seq, c.today, uint64(held), version, [w0, w1]);
     }
 
     /// @dev The one place balances grow: adds the accumulated credits, one slot write per
     ///      touched word of four buckets.
     function _flushCredits(Ctx memory c) private {
+        _settle(c);
         for (uint256 w; w < MAX_COMMUNITY_BUCKETS / 4; ++w) {
             uint256 a = c.credit[4 * w];
             uint256 b = c.credit[4 * w + 1];

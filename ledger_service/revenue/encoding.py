@@ -114,3 +114,8 @@ def split(amount: int, bps: list[int]) -> list[int]:
     parts = [amount * b // 10_000 for b in bps]
     parts[0] += amount - sum(parts)
     return parts
+
+
+def unpack_parts(words: tuple[int, int] | list[int], count: int = 8) -> list[int]:
+    """The split carried by an event: part i is the uint64 at bit 64 * (i % 4) of word i / 4."""
+    return [(words[i // 4] >> (64 * (i % 4))) & 0xFFFF_FFFF_FFFF_FFFF for i in range(count)]

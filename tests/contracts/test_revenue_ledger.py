@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from ledger_service.revenue.encoding import Income, day_number, pack_batch
+from ledger_service.revenue.encoding import Income, day_number, pack_batch, unpack_parts
 from tests.contracts.harness import Community, Ledger, at, b16, b32
 
 D = dt.date
@@ -22,7 +22,7 @@ def test_postIncome_splits603010_inTheSameTransaction(fresh: Ledger, lotus: Comm
     receipt = fresh.income(lotus, 12_000_000, D(2026, 1, 15))
     [event] = fresh.logs(receipt, "RevenueLedger", "IncomeRecorded")
     assert event["amount"] == 12_000_000 and event["policyVersion"] == 1
-    assert list(event["parts"]) == [7_200_000, 3_600_000, 1_200_000, 0, 0, 0, 0, 0]
+    assert unpack_parts(event["parts"]) == [7_200_000, 3_600_000, 1_200_000, 0, 0, 0, 0, 0]
     assert event["source"].rstrip(b"\0") == b"elevator_ads"
     assert event["businessDate"] == day_number(D(2026, 1, 15))
     assert [fresh.balance(lotus, b) for b in ("maintenance", "welfare", "operations")] == [7_200_000, 3_600_000, 1_200_000]
@@ -35,14 +35,14 @@ def test_postIncome_roundingRemainderGoesToFirstBucket(fresh: Ledger, lotus: Com
     receipt = fresh.income(lotus, 100, D(2026, 1, 1))
     [event] = fresh.logs(receipt, "RevenueLedger", "IncomeRecorded")
     # floor(33.33)=33, floor(33.33)=33, floor(33.34)=33; the 1 fen left goes to "a"
-    assert list(event["parts"][:3]) == [34, 33, 33]
-    assert sum(event["parts"]) == 100
+    assert unpack_parts(event["parts"])[:3] == [34, 33, 33]
+    assert sum(unpack_parts(event["parts"])) == 100
 
 
 def test_postIncome_withoutPolicy_landsInOwnersCommon_whichCannotBeSpent(fresh: Ledger, bamboo: Community) -> None:
     receipt = fresh.income(bamboo, 1_000_000, D(2026, 1, 1), source="stall_rental")
     [event] = fresh.logs(receipt, "RevenueLedger", "IncomeRecorded")
-    assert event["policyVersion"] == 0 and event["parts"][0] == 1_000_000
+    assert event["policyVersion"] == 0 and unpack_parts(event["parts"])[0] == 1_000_000
     assert fresh.balance(bamboo, "owners_common") == 1_000_000
     fresh.rejects("RevenueOwnersCommonLocked", bamboo.people["accountant"], "RevenueLedger", "spend", bamboo.id,
                   fresh.next_seq(bamboo), b32("owners_common"), 1, day_number(D(2026, 1, 1)), Z, Z)
@@ -55,7 +55,7 @@ def test_firstPolicy_reallocatesHeldIncome_byRecordedEntry(fresh: Ledger, bamboo
     fresh.set_time(at(D(2026, 4, 15)))
     receipt = fresh.activate(bamboo, ["maintenance", "welfare"], [6000, 4000], D(2026, 4, 15))
     [moved] = fresh.logs(receipt, "RevenueLedger", "HeldReallocated")
-    assert moved["amount"] == 1_000_000 and list(moved["parts"][:2]) == [600_000, 400_000]
+    assert moved["amount"] == 1_000_000 and unpack_parts(moved["parts"])[:2] == [600_000, 400_000]
     assert moved["businessDate"] == day_number(D(2026, 4, 15))
     assert fresh.balance(bamboo, "owners_common") == 0
     assert fresh.balance(bamboo, "maintenance") == 600_000 and fresh.balance(bamboo, "welfare") == 400_000
@@ -83,8 +83,8 @@ def test_policyVersions_splitByBusinessDate(fresh: Ledger, lotus: Community) -> 
     words = pack_batch([Income("parking", 10_000, D(2026, 3, 31), "A"), Income("parking", 10_000, D(2026, 4, 1), "B")])
     receipt = fresh.send(lotus.people["accountant"], "RevenueLedger", "postIncomes", lotus.id, fresh.next_seq(lotus), words)
     first, second = fresh.logs(receipt, "RevenueLedger", "IncomeRecorded")
-    assert (first["policyVersion"], list(first["parts"][:2])) == (1, [6000, 4000])
-    assert (second["policyVersion"], list(second["parts"][:3])) == (2, [6000, 3000, 1000])
+    assert (first["policyVersion"], unpack_parts(first["parts"])[:2]) == (1, [6000, 4000])
+    assert (second["policyVersion"], unpack_parts(second["parts"])[:3]) == (2, [6000, 3000, 1000])
     assert fresh.call("RevenueLedger", "policyCount", lotus.id) == (2,)
     eff, buckets, bps = fresh.call("RevenueLedger", "policy", lotus.id, 2)
     assert eff == day_number(D(2026, 4, 1)) and [b.rstrip(b"\0") for b in buckets] == [b"maintenance", b"welfare", b"operations"]
@@ -181,7 +181,7 @@ def test_reversals_nameTheOriginal_andCannotBeReversedThemselves(fresh: Ledger, 
     receipt = fresh.send(acct, "RevenueLedger", "reverseIncome", lotus.id, fresh.next_seq(lotus), income_seq, 10_000,
                          day, day, b32("duplicate posting"))
     [rev] = fresh.logs(receipt, "RevenueLedger", "IncomeReversed")
-    assert rev["originalSeq"] == income_seq and list(rev["parts"][:2]) == [6000, 4000]
+    assert rev["originalSeq"] == income_seq and unpack_parts(rev["parts"])[:2] == [6000, 4000]
     assert fresh.balance(lotus, "m") == 0 and fresh.balance(lotus, "w") == 0
     reversal_seq = fresh.next_seq(lotus) - 1
     fresh.rejects("RevenueAlreadyReversed", acct, "RevenueLedger", "reverseIncome", lotus.id, fresh.next_seq(lotus),
