@@ -31,9 +31,13 @@ contract AuditAnchor is IAuditAnchor {
         bytes32 entriesRoot,
         uint64 entryCount,
         uint64 throughSeq,
-        uint64 asOfBlock
+        uint64 asOfBlock,
+        bytes32 asOfBlockHash
     ) external returns (bytes32 periodKey) {
         _roles.checkRole(community, Roles.ACCOUNTANT, msg.sender);
+        if (asOfBlock >= block.number || blockhash(asOfBlock) != asOfBlockHash || asOfBlockHash == bytes32(0)) {
+            revert AuditUnknownBlock(asOfBlock, asOfBlockHash);
+        }
         int256 offset = _roles.utcOffsetOf(community);
         // Timestamps exceed any offset, so the sum is positive; day numbers fit uint32.
         uint32 today = uint32(uint256(int256(block.timestamp) + offset * 60) / 86_400);
@@ -52,6 +56,7 @@ contract AuditAnchor is IAuditAnchor {
             entryCount,
             throughSeq,
             asOfBlock,
+            asOfBlockHash,
             msg.sender
         );
         _revenue.closeThrough(community, toDate, throughSeq);

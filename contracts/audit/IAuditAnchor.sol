@@ -17,6 +17,7 @@ interface IAuditAnchor {
     /// @param entryCount number of entries
     /// @param throughSeq last revenue sequence number the statement covers
     /// @param asOfBlock last block the statement covers
+    /// @param asOfBlockHash that block's hash, checked by the contract with `blockhash`
     /// @param by the accountant who closed it
     event StatementAnchored(
         bytes32 indexed community,
@@ -29,6 +30,7 @@ interface IAuditAnchor {
         uint64 entryCount,
         uint64 throughSeq,
         uint64 asOfBlock,
+        bytes32 asOfBlockHash,
         address by
     );
 
@@ -50,6 +52,8 @@ interface IAuditAnchor {
     error AuditNotAnchored(bytes32 community, bytes32 periodKey);
     /// @notice The hash attested is not the anchored one.
     error AuditHashMismatch(bytes32 community, bytes32 periodKey, bytes32 anchored, bytes32 given);
+    /// @notice The statement's block is not one of the last 256 blocks or its hash differs.
+    error AuditUnknownBlock(uint64 asOfBlock, bytes32 asOfBlockHash);
     /// @notice This auditor already attested this period.
     error AuditAlreadyAttested(bytes32 community, bytes32 periodKey, address auditor);
 
@@ -62,7 +66,8 @@ interface IAuditAnchor {
     /// @param entriesRoot RFC 6962 root of its entries
     /// @param entryCount number of entries
     /// @param throughSeq last revenue sequence number covered (refused if a later write exists)
-    /// @param asOfBlock last block covered
+    /// @param asOfBlock last block covered (one of the last 256 blocks)
+    /// @param asOfBlockHash its hash, so the statement names the exact chain it was built from
     /// @return periodKey the period's key
     function anchor(
         bytes32 community,
@@ -73,7 +78,8 @@ interface IAuditAnchor {
         bytes32 entriesRoot,
         uint64 entryCount,
         uint64 throughSeq,
-        uint64 asOfBlock
+        uint64 asOfBlock,
+        bytes32 asOfBlockHash
     ) external returns (bytes32 periodKey);
 
     /// @notice An auditor attests an anchored statement.

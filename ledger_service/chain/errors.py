@@ -193,6 +193,10 @@ MESSAGES: dict[str, tuple[int, Message]] = {
             f"(it must have ended before today, {day(a['today'])})"
         ),
     ),
+    "AuditUnknownBlock": (
+        409,
+        lambda a: f"block {a['asOfBlock']} is not a recent block of this chain with that hash; rebuild the statement",
+    ),
     "AuditNotAnchored": (404, lambda a: "that period is not closed"),
     "AuditHashMismatch": (409, lambda a: "the statement hash differs from the anchored one"),
     "AuditAlreadyAttested": (409, lambda a: "this auditor already attested that statement"),

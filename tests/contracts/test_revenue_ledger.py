@@ -250,8 +250,11 @@ def test_closedPeriod_refusesIncomeDatedInside_andStaleStatementsCannotClose(fre
     acct = lotus.people["accountant"]
     q1 = (lotus.id, b16("2026Q1"), day_number(D(2026, 1, 1)), day_number(D(2026, 3, 31)), b"\x07" * 32, b"\x08" * 32, 2)
     last = fresh.next_seq(lotus) - 1
-    fresh.rejects("RevenueStaleStatement", acct, "AuditAnchor", "anchor", *q1, last - 1, 1)
-    receipt = fresh.send(acct, "AuditAnchor", "anchor", *q1, last, 1)
+    head = fresh.w3.eth.get_block("latest")
+    at_head = (head["number"], bytes(head["hash"]))
+    fresh.rejects("AuditUnknownBlock", acct, "AuditAnchor", "anchor", *q1, last, at_head[0], b"\x05" * 32)
+    fresh.rejects("RevenueStaleStatement", acct, "AuditAnchor", "anchor", *q1, last - 1, *at_head)
+    receipt = fresh.send(acct, "AuditAnchor", "anchor", *q1, last, *at_head)
     [anchored] = fresh.logs(receipt, "AuditAnchor", "StatementAnchored")
     assert anchored["statementHash"] == b"\7" * 32
     assert fresh.call("RevenueLedger", "closedThrough", lotus.id) == (day_number(D(2026, 3, 31)),)
@@ -259,7 +262,7 @@ def test_closedPeriod_refusesIncomeDatedInside_andStaleStatementsCannotClose(fre
                          b16("parking"), 100, day_number(D(2026, 3, 31)), Z, Z)
     assert args["closedThrough"] == day_number(D(2026, 3, 31))
     fresh.income(lotus, 100, D(2026, 4, 1))
-    fresh.rejects("AuditAlreadyAnchored", acct, "AuditAnchor", "anchor", *q1, fresh.next_seq(lotus) - 1, 1)
+    fresh.rejects("AuditAlreadyAnchored", acct, "AuditAnchor", "anchor", *q1, fresh.next_seq(lotus) - 1, *at_head)
     # the auditor attests the anchored hash, and only that hash
     key = fresh.call("AuditAnchor", "periodKeyOf", lotus.id, q1[2], q1[3])[0]
     auditor = lotus.people["auditor"]
@@ -271,4 +274,5 @@ def test_closedPeriod_refusesIncomeDatedInside_andStaleStatementsCannotClose(fre
 def test_anchor_refusesAPeriodThatHasNotEnded(fresh: Ledger, lotus: Community) -> None:
     fresh.set_time(at(D(2026, 3, 31)))
     fresh.rejects("AuditInvalidPeriod", lotus.people["accountant"], "AuditAnchor", "anchor", lotus.id, b16("2026Q1"),
-                  day_number(D(2026, 1, 1)), day_number(D(2026, 3, 31)), Z, Z, 0, 0, 1)
+                  day_number(D(2026, 1, 1)), day_number(D(2026, 3, 31)), Z, Z, 0, 0, 0,
+                  bytes(fresh.w3.eth.get_block(0)["hash"]))

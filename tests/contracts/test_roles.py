@@ -23,7 +23,7 @@ RESTRICTED: dict[str, tuple[str, str, Callable[[Community], tuple[Any, ...]]]] =
     "receiveDeposit": ("RevenueLedger", "accountant", lambda c: (c.id, 1, 100, 20454, Z, Z, Z)),
     "returnDeposit": ("RevenueLedger", "accountant", lambda c: (c.id, 2, 1, 100, 20454, Z, Z)),
     "setPaused": ("RevenueLedger", "admin", lambda c: (c.id, True)),
-    "anchor": ("AuditAnchor", "accountant", lambda c: (c.id, b16("2026Q1"), 20454, 20543, Z, Z, 0, 0, 1)),
+    "anchor": ("AuditAnchor", "accountant", lambda c: (c.id, b16("2026Q1"), 20454, 20543, Z, Z, 0, 0, 1, Z)),
     "attest": ("AuditAnchor", "auditor", lambda c: (c.id, Z, Z, Z)),
     "grantRole": ("CommunityRoles", "admin", lambda c: (c.id, role_id("auditor"), "0x" + "11" * 20)),
     "revokeRole": ("CommunityRoles", "admin", lambda c: (c.id, role_id("auditor"), "0x" + "11" * 20)),
