@@ -12,11 +12,13 @@ import hashlib
 from dataclasses import dataclass
 
 from ledger_service.core.errors import InvalidInput
+from ledger_service.statements.periods import day_number, from_day_number
 
 MAX_AMOUNT = 2**53 - 1
-EPOCH = dt.date(1970, 1, 1)
 SOURCES = ("advertising", "elevator_ads", "parking", "shared_parking", "venue_rental", "stall_rental", "other")
 OWNERS_COMMON = "owners_common"
+
+__all__ = ["day_number", "from_day_number"]
 
 
 def fixed_text(value: str, size: int, what: str) -> bytes:
@@ -33,14 +35,6 @@ def fixed_text(value: str, size: int, what: str) -> bytes:
 
 def read_text(raw: bytes) -> str:
     return raw.rstrip(b"\0").decode("utf-8", errors="replace")
-
-
-def day_number(d: dt.date) -> int:
-    return (d - EPOCH).days
-
-
-def from_day_number(n: int) -> dt.date:
-    return EPOCH + dt.timedelta(days=n)
 
 
 def check_amount(amount: int) -> int:
