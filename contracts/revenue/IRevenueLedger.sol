@@ -194,7 +194,8 @@ interface IRevenueLedger {
     error RevenueOwnersCommonLocked(bytes32 community);
     /// @notice The policy is malformed (reason: 1 bucket count, 2 bps sum, 3 zero bps, 4 duplicate or reserved bucket, 5 too many buckets in community).
     error RevenueInvalidPolicy(bytes32 community, uint8 reason);
-    /// @notice A policy's effective date must not be before today or before the previous policy's.
+    /// @notice A policy's effective date must not be before today, before the previous policy's, or on
+    ///         or before the latest business date already split (so no posted income changes policy).
     error RevenueInvalidEffectiveDate(bytes32 community, uint32 effectiveDate, uint32 earliest);
     /// @notice No policy is in force today, so held income cannot be reallocated yet.
     error RevenueNoPolicyInForce(bytes32 community);
@@ -230,7 +231,8 @@ interface IRevenueLedger {
     /// @param seq the community's next sequence number
     /// @param buckets bucket slugs (1 to 8, no duplicates, not owners_common)
     /// @param bps basis points per bucket, each > 0, summing to 10,000
-    /// @param effectiveDate first business date it splits; not before today nor the previous policy's
+    /// @param effectiveDate first business date it splits; not before today nor the previous policy's,
+    ///        and after every business date an income was already posted with
     /// @param decisionHash hash of the decision record
     function activatePolicy(
         bytes32 community,

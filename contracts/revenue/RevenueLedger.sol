@@ -26,11 +26,14 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     uint256 private constant MARK_NOT_INCOME = 2;
     uint256 private constant MARK_REVERSAL = 4;
 
-    /// @dev One storage slot per community (232 bits).
+    /// @dev One storage slot per community (248 bits). `lastIncomeDate` is the latest business
+    ///      date any income was posted with: a new policy must start after it, so the policy that
+    ///      split an income is never replaced for that income's date (reversals re-split by it).
     struct State {
         uint64 nextSeq;
         uint32 closedThrough;
-        uint32 policyCount;
+        uint32 lastIncomeDate;
+        uint16 policyCount;
         int16 utcOffsetMinutes;
         uint8 bucketCount;
         bool initialized;
@@ -44,7 +47,7 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         bytes32 community;
         State s;
         uint32 today;
-        uint32 cVersion;
+        uint16 cVersion;
         uint32 cFrom;
         uint32 cUntil;
         uint256 cPacked;
@@ -122,12 +125,13 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         Ctx memory c = _begin(community, role, seq, 1);
         uint256 packed = _packPolicy(c, buckets, bps);
         uint32 earliest = c.today;
+        if (c.s.lastIncomeDate >= earliest) earliest = c.s.lastIncomeDate + 1;
         if (c.s.policyCount > 0) {
             uint32 previous = uint32(_policies[community][c.s.policyCount]);
             if (previous > earliest) earliest = previous;
         }
         if (effectiveDate < earliest) revert RevenueInvalidEffectiveDate(community, effectiveDate, earliest);
-        uint32 version = ++c.s.policyCount;
+        uint16 version = ++c.s.policyCount;
         _policies[community][version] = packed | effectiveDate;
         _mark(community, seq, MARK_NOT_INCOME);
         emit PolicyActivated(community, seq, version, effectiveDate, buckets, bps, decisionHash);
@@ -211,7 +215,7 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         _checkDate(c, businessDate);
         uint256 marks = _checkReversible(community, originalSeq, seq);
         if (marks & MARK_NOT_INCOME != 0) revert RevenueUnknownEntry(community, originalSeq);
-        (uint32 version, uint256 p) = _policyAt(community, c.s.policyCount, originalDate);
+        (uint16 version, uint256 p) = _policyAt(community, c.s.policyCount, originalDate);
         (uint256 w0, uint256 w1) = _split(amount, p);
         if (version == 0) {
             _debit(community, 0, amount);
@@ -438,6 +442,7 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         uint32 businessDate = uint32(meta >> 32);
         _checkAmount(amount);
         _checkDate(c, businessDate);
+        if (businessDate > c.s.lastIncomeDate) c.s.lastIncomeDate = businessDate;
         if (!(businessDate >= c.cFrom && businessDate < c.cUntil)) _cachePolicy(c, businessDate);
         uint256 p = c.cPacked;
         (uint256 w0, uint256 w1) = _split(amount, p);
@@ -459,7 +464,7 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         uint256 meta,
         bytes32 ref,
         bytes32 evidenceHash,
-        uint32 version,
+        uint16 version,
         uint256 w0,
         uint256 w1
     ) private {
@@ -482,7 +487,7 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     /// @dev Finds the policy for `date` and remembers the date range it covers.
     function _cachePolicy(Ctx memory c, uint32 date) private view {
         _settle(c);
-        (uint32 version, uint256 p) = _policyAt(c.community, c.s.policyCount, date);
+        (uint16 version, uint256 p) = _policyAt(c.community, c.s.policyCount, date);
         c.cVersion = version;
         c.cPacked = p;
         c.cFrom = version == 0 ? 0 : uint32(p);
@@ -490,8 +495,8 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     }
 
     /// @dev The latest version whose effective date is on or before `date` (0: none).
-    function _policyAt(bytes32 community, uint32 count, uint32 date) private view returns (uint32, uint256) {
-        for (uint32 v = count; v > 0; --v) {
+    function _policyAt(bytes32 community, uint16 count, uint32 date) private view returns (uint16, uint256) {
+        for (uint16 v = count; v > 0; --v) {
             uint256 p = _policies[community][v];
             if (uint32(p) <= date) return (v, p);
         }
@@ -575,7 +580,7 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     }
 
     function _reallocate(Ctx memory c, uint64 seq) private {
-        (uint32 version, uint256 p) = _policyAt(c.community, c.s.policyCount, c.today);
+        (uint16 version, uint256 p) = _policyAt(c.community, c.s.policyCount, c.today);
         if (version == 0) revert RevenueNoPolicyInForce(c.community);
         uint256 held = _balance(c.community, 0);
         if (held == 0) revert RevenueNothingHeld(c.community);

@@ -105,8 +105,8 @@ def revenue_section(conn: Connection, q: Query) -> SectionResult:
             dep["received" if sign > 0 else "returned"] += int(total)
 
     entries_rows = conn.execute(
-        select(RevenueEntry).where(in_period).order_by(RevenueEntry.block_number, RevenueEntry.log_index)
-    ).scalars().all()
+        select(RevenueEntry.__table__).where(in_period).order_by(RevenueEntry.block_number, RevenueEntry.log_index)
+    ).all()
     entries = [entry_json(r) for r in entries_rows]
 
     flags = _flags(conn, q, entries_rows, balances[OWNERS_COMMON]["closing"])

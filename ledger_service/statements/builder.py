@@ -50,11 +50,12 @@ class BuiltStatement:
         return str(self.statement["entries_root"])
 
 
-def community_by_slug(conn: Connection, slug: str) -> Community:
-    row = conn.execute(select(Community).where(Community.slug == slug)).first()
+def community_by_slug(conn: Connection, slug: str) -> Any:
+    """The community's row (id, slug, utc_offset_minutes, ...), or ``NotFound``."""
+    row = conn.execute(select(Community.__table__).where(Community.slug == slug)).first()
     if row is None:
         raise NotFound(f"there is no community '{slug}'")
-    return row[0]  # type: ignore[no-any-return]
+    return row
 
 
 def chain_manifest(conn: Connection) -> dict[str, Any]:

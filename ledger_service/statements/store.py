@@ -37,7 +37,9 @@ def cursor(conn: Connection) -> tuple[int, str]:
 
 
 def anchor_of(conn: Connection, community_id: str, label: str) -> dict[str, Any] | None:
-    row = conn.execute(select(Anchor).where(Anchor.community == community_id, Anchor.label == label)).scalars().first()
+    row = conn.execute(
+        select(Anchor.__table__).where(Anchor.community == community_id, Anchor.label == label)
+    ).first()
     if row is None:
         return None
     return {
@@ -57,8 +59,10 @@ def get_statement(conn: Connection, slug: str, label: str) -> ServedStatement:
     period = parse_period(label)
     community = community_by_slug(conn, slug)
     closed = conn.execute(
-        select(ClosedStatement).where(ClosedStatement.community == community.id, ClosedStatement.label == period.label)
-    ).scalars().first()
+        select(ClosedStatement.__table__).where(
+            ClosedStatement.community == community.id, ClosedStatement.label == period.label
+        )
+    ).first()
     if closed is not None:
         return ServedStatement(json.loads(closed.body), closed.body, closed.statement_hash, True,
                                anchor_of(conn, community.id, period.label))
