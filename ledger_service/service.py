@@ -75,7 +75,7 @@ class LedgerService:
         if settings.manifest_path.exists():
             raise ConfigError(f"{settings.home} is already initialised; use `civic-ledger up`")
         settings.home.mkdir(parents=True, exist_ok=True)
-        keys = KeyStore(settings.keystore_dir, settings.keystore_password)
+        keys = KeyStore(settings.keystore_dir, settings.keystore_password, scrypt_n=settings.keystore_scrypt_n)
         operator = keys.account(OPERATOR) if OPERATOR in keys.labels() else keys.account(keys.create(OPERATOR))
         node, w3, embedded = cls._start_node(settings, timestamp=genesis_timestamp)
         sender = Sender(w3, gas_mode=settings.gas_mode, auto_mine=embedded)
@@ -87,7 +87,7 @@ class LedgerService:
     def open(cls, settings: Settings) -> LedgerService:
         """Start from an initialised home: node, database migrations, journal recovery."""
         deployment = Deployment.load(settings.manifest_path)
-        keys = KeyStore(settings.keystore_dir, settings.keystore_password)
+        keys = KeyStore(settings.keystore_dir, settings.keystore_password, scrypt_n=settings.keystore_scrypt_n)
         node, w3, embedded = cls._start_node(settings)
         if w3.eth.chain_id != deployment.chain_id:
             raise ConfigError(f"the node is chain {w3.eth.chain_id}, the deployment is on {deployment.chain_id}")

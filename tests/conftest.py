@@ -7,7 +7,10 @@ other's blocks.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from eth_account import Account
@@ -50,3 +53,43 @@ def chain_snapshot(w3: Web3) -> Iterator[str]:
     yield snapshot
     w3.provider.make_request(RPCEndpoint("anvil_dropAllTransactions"), [])
     assert w3.provider.make_request(RPCEndpoint("evm_revert"), [snapshot])["result"] is True
+
+
+# -- databases: every behaviour suite runs on SQLite and on a real PostgreSQL -------------------------
+
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _postgres_available() -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_ADMIN_URL.replace("postgresql://", "postgresql://", 1), connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+def make_database_url(kind: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of ``kind`` ("sqlite" or "postgresql") for one test or module.
+
+    PostgreSQL gets its own database per use, so runs never see each other's rows; it is skipped
+    only when the server is unreachable and CIVIC_LEDGER_REQUIRE_POSTGRES is unset.
+    """
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+        return
+    import psycopg
+
+    if not _postgres_available():
+        if os.environ.get("CIVIC_LEDGER_REQUIRE_POSTGRES"):
+            pytest.fail("PostgreSQL at 127.0.0.1:5432 is unreachable but CIVIC_LEDGER_REQUIRE_POSTGRES is set")
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    name = f"civic_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     #: Password protecting the service-held keystores (accountants, coordinators).
     keystore_password: SecretStr = SecretStr(DEV_PLACEHOLDER)
+    #: scrypt cost of new keystores (2^17 ≈ 0.4 s per unlock here); tests lower it.
+    keystore_scrypt_n: int = 2**17
     #: Key that derives pseudonyms and encrypts personal data in SQL.
     data_key: SecretStr = SecretStr(DEV_PLACEHOLDER)
     #: Blocks per ``eth_getLogs`` request (real nodes cap ranges; Besu's default is 5,000).

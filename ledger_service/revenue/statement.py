@@ -71,9 +71,9 @@ def revenue_section(conn: Connection, q: Query) -> SectionResult:
         return balances.setdefault(bucket, {"opening": 0, "allocated": 0, "reallocated": 0, "spent": 0, "closing": 0})
 
     line(OWNERS_COMMON)
-    before = mv.business_date < p.start
+    before = (mv.business_date < p.start).label("before")
     rows = conn.execute(
-        select(mv.bucket, mv.kind, before.label("before"), func.sum(mv.amount))
+        select(mv.bucket, mv.kind, before, func.sum(mv.amount))
         .where(mv.community == q.community, mv.block_number <= q.as_of_block, mv.business_date <= p.end)
         .group_by(mv.bucket, mv.kind, before)
     )
@@ -92,11 +92,12 @@ def revenue_section(conn: Connection, q: Query) -> SectionResult:
     # deposits: liabilities, never income
     dep = {k: 0 for k in ("received", "returned")}
     held = 0
+    in_p = (RevenueEntry.business_date >= p.start).label("in_period")
     rows = conn.execute(
-        select(RevenueEntry.kind, RevenueEntry.business_date >= p.start, func.sum(RevenueEntry.amount))
+        select(RevenueEntry.kind, in_p, func.sum(RevenueEntry.amount))
         .where(visible, RevenueEntry.business_date <= p.end,
                RevenueEntry.kind.in_(("deposit_received", "deposit_returned")))
-        .group_by(RevenueEntry.kind, RevenueEntry.business_date >= p.start)
+        .group_by(RevenueEntry.kind, in_p)
     )
     for kind, in_p, total in rows:
         sign = 1 if kind == "deposit_received" else -1

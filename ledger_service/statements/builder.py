@@ -22,6 +22,10 @@ from ledger_service.statements.merkle import entries_root
 from ledger_service.statements.periods import Period
 from ledger_service.statements.sections import SECTIONS, Query
 
+
+def _register_sections() -> None:
+    import ledger_service.statement_sections  # noqa: F401  (imported late: sections import this package)
+
 FORMAT = "civic-ledger/statement@1"
 
 #: Keys a statement always has, with their empty values, so a context that is not deployed yet
@@ -78,6 +82,7 @@ def build_statement(
     are left out), with ``status`` "provisional" or "closed"."""
     if status not in ("provisional", "closed"):
         raise ValueError(f"unknown statement status {status!r}")
+    _register_sections()
     community = community_by_slug(conn, slug)
     manifest = chain_manifest(conn)
     query = Query(community.id, period, as_of_block)

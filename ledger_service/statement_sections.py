@@ -1,0 +1,4 @@
+"""Each context's statement section, registered once (read side only: no handlers, no chain
+imports, so the read-only explorer can load it). Adding a context adds its line here."""
+
+from ledger_service.revenue import statement as _revenue  # noqa: F401
