@@ -407,6 +407,8 @@ class Journal:
            writes after them renumbered and signed again, a transaction whose nonce was taken
            signed again with the same number (or marked ``failed`` if its number was taken).
         4. :meth:`drain`.
+
+        Idempotent: running it again changes nothing. ``ChainUnavailable`` while the node is down.
         """
         report = Recovery()
         deadline = time.monotonic() + self.receipt_timeout

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table
@@ -60,17 +61,34 @@ class Batch:
         self.rows.setdefault(t, []).append(row)
 
     def flush(self) -> int:
-        """Insert buffered rows, ignoring ones already present (idempotent re-delivery)."""
+        """Insert buffered rows, ignoring ones already present (idempotent re-delivery).
+
+        Rows go to the driver as tuples through one prepared ``INSERT ... ON CONFLICT DO NOTHING``
+        per table (``executemany``): SQLAlchemy's per-row parameter processing was the indexer's
+        largest cost. Every row a handler adds to a table must have the same keys.
+        """
         n = 0
         dialect = self.conn.dialect.name
         for table, rows in self.rows.items():
             if not rows:
                 continue
-            stmt = (sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)).on_conflict_do_nothing()
-            self.conn.execute(stmt, rows)
+            columns = tuple(rows[0])
+            if dialect in ("sqlite", "postgresql"):
+                sql = _insert_sql(dialect, table.name, columns)
+                self.conn.exec_driver_sql(sql, [tuple(r[c] for c in columns) for r in rows])
+            else:  # pragma: no cover - other dialects go through SQLAlchemy
+                stmt = (sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table))
+                self.conn.execute(stmt.on_conflict_do_nothing(), rows)
             n += len(rows)
         self.rows.clear()
         return n
+
+
+@lru_cache(maxsize=256)
+def _insert_sql(dialect: str, table: str, columns: tuple[str, ...]) -> str:
+    mark = "?" if dialect == "sqlite" else "%s"
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
+            "ON CONFLICT DO NOTHING")
 
 
 Handler = Callable[[Log, Batch], None]
