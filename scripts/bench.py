@@ -20,13 +20,10 @@ def main() -> int:
     gas = bench_gas.run(OUT)
     print(gas["markdown"])  # noqa: T201
     ok &= all(t["result"] != "FAIL" for t in gas["targets"])
-    try:
-        from scripts import bench_indexer
-    except ImportError:
-        bench_indexer = None  # type: ignore[assignment]
-    if bench_indexer is not None:
-        idx = bench_indexer.run(OUT)
-        print(idx["markdown"])  # noqa: T201
+    from scripts import bench_indexer, bench_service
+
+    for bench in (bench_indexer, bench_service):
+        print(bench.run(OUT)["markdown"])  # noqa: T201
     return 0 if ok else 1
 
 
