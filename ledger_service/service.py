@@ -52,19 +52,28 @@ class LedgerService:
 
     def __post_init__(self) -> None:
         self.journal = Journal(self.db, self.sender, self.deployment, self.account)
-        self.indexer = Indexer(self.db, self.w3, self.deployment, registry, range_size=self.settings.log_range)
+        self.indexer = Indexer(
+            self.db, self.w3, self.deployment, registry, range_size=self.settings.log_range
+        )
         for slug in self.community_slugs():
             remember_community(slug)
 
     # -- life cycle ---------------------------------------------------------------------------
 
     @staticmethod
-    def _start_node(settings: Settings, *, timestamp: int | None = None) -> tuple[AnvilNode | None, Web3, bool]:
+    def _start_node(
+        settings: Settings, *, timestamp: int | None = None
+    ) -> tuple[AnvilNode | None, Web3, bool]:
         if settings.rpc_url:
             return None, connect(settings.rpc_url), False
         # The embedded node is a zero-gas-price network, like the permissioned Besu deployment.
         node = AnvilNode(
-            settings.node_port, data_dir=settings.chain_dir, gas_price=0, base_fee=0, accounts=0, timestamp=timestamp
+            settings.node_port,
+            data_dir=settings.chain_dir,
+            gas_price=0,
+            base_fee=0,
+            accounts=0,
+            timestamp=timestamp,
         )
         node.start()
         return node, connect(node.rpc_url), True
@@ -75,8 +84,12 @@ class LedgerService:
         if settings.manifest_path.exists():
             raise ConfigError(f"{settings.home} is already initialised; use `civic-ledger up`")
         settings.home.mkdir(parents=True, exist_ok=True)
-        keys = KeyStore(settings.keystore_dir, settings.keystore_password, scrypt_n=settings.keystore_scrypt_n)
-        operator = keys.account(OPERATOR) if OPERATOR in keys.labels() else keys.account(keys.create(OPERATOR))
+        keys = KeyStore(
+            settings.keystore_dir, settings.keystore_password, scrypt_n=settings.keystore_scrypt_n
+        )
+        operator = (
+            keys.account(OPERATOR) if OPERATOR in keys.labels() else keys.account(keys.create(OPERATOR))
+        )
         node, w3, embedded = cls._start_node(settings, timestamp=genesis_timestamp)
         sender = Sender(w3, gas_mode=settings.gas_mode, auto_mine=embedded)
         deployment = deploy_contracts(w3, sender, operator)
@@ -87,18 +100,29 @@ class LedgerService:
     def open(cls, settings: Settings) -> LedgerService:
         """Start from an initialised home: node, database migrations, journal recovery."""
         deployment = Deployment.load(settings.manifest_path)
-        keys = KeyStore(settings.keystore_dir, settings.keystore_password, scrypt_n=settings.keystore_scrypt_n)
+        keys = KeyStore(
+            settings.keystore_dir, settings.keystore_password, scrypt_n=settings.keystore_scrypt_n
+        )
         node, w3, embedded = cls._start_node(settings)
         if w3.eth.chain_id != deployment.chain_id:
-            raise ConfigError(f"the node is chain {w3.eth.chain_id}, the deployment is on {deployment.chain_id}")
+            raise ConfigError(
+                f"the node is chain {w3.eth.chain_id}, the deployment is on {deployment.chain_id}"
+            )
         sender = Sender(w3, gas_mode=settings.gas_mode, auto_mine=embedded)
         svc = cls._assemble(settings, node, w3, sender, keys, deployment)
         svc.journal.recover()
         return svc
 
     @classmethod
-    def _assemble(cls, settings: Settings, node: AnvilNode | None, w3: Web3, sender: Sender, keys: KeyStore,
-                  deployment: Deployment) -> LedgerService:
+    def _assemble(
+        cls,
+        settings: Settings,
+        node: AnvilNode | None,
+        w3: Web3,
+        sender: Sender,
+        keys: KeyStore,
+        deployment: Deployment,
+    ) -> LedgerService:
         db = Database(settings.db_url)
         db.migrate()
         with db.session() as s:

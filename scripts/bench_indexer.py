@@ -41,15 +41,33 @@ def _post(svc: LedgerService, slug: str, n: int) -> None:
     revenue = svc.deployment.address("RevenueLedger")
     acct = svc.account(f"{slug}:committee")
     seq = call(svc.sender, "RevenueLedger", revenue, "nextSeq", cid)[0]
-    transact(svc.sender, acct, "RevenueLedger", revenue, "activatePolicy", cid, seq,
-             [fixed_text(b, 32, "b") for b in ("maintenance", "welfare", "operations")], [6000, 3000, 1000],
-             day_number(dt.date(2026, 1, 1)), b"\0" * 32)
+    transact(
+        svc.sender,
+        acct,
+        "RevenueLedger",
+        revenue,
+        "activatePolicy",
+        cid,
+        seq,
+        [fixed_text(b, 32, "b") for b in ("maintenance", "welfare", "operations")],
+        [6000, 3000, 1000],
+        day_number(dt.date(2026, 1, 1)),
+        b"\0" * 32,
+    )
     rng = random.Random(7)
     acct = svc.account(f"{slug}:accountant")
     for start in range(0, n, BATCH):
         seq = call(svc.sender, "RevenueLedger", revenue, "nextSeq", cid)[0]
-        incomes = [Income("elevator_ads", rng.randrange(1, 10**9), dt.date(2026, 1, 1), f"INV-{start + i:07d}",
-                          rng.randbytes(32)) for i in range(min(BATCH, n - start))]
+        incomes = [
+            Income(
+                "elevator_ads",
+                rng.randrange(1, 10**9),
+                dt.date(2026, 1, 1),
+                f"INV-{start + i:07d}",
+                rng.randbytes(32),
+            )
+            for i in range(min(BATCH, n - start))
+        ]
         transact(svc.sender, acct, "RevenueLedger", revenue, "postIncomes", cid, seq, pack_batch(incomes))
 
 
@@ -67,8 +85,9 @@ def _index_into(svc: LedgerService, url: str) -> dict[str, Any]:
 
 
 def _web3_baseline(svc: LedgerService) -> dict[str, Any]:
-    contract = svc.w3.eth.contract(address=svc.deployment.address("RevenueLedger"),
-                                   abi=load_artifact("RevenueLedger")["abi"])
+    contract = svc.w3.eth.contract(
+        address=svc.deployment.address("RevenueLedger"), abi=load_artifact("RevenueLedger")["abi"]
+    )
     started = time.perf_counter()
     events = contract.events.IncomeRecorded().get_logs(from_block=0, to_block="latest")
     seconds = time.perf_counter() - started
@@ -78,7 +97,9 @@ def _web3_baseline(svc: LedgerService) -> dict[str, Any]:
 def run(out_dir: Path) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(home=Path(tmp) / "home", node_port=free_port(), env="test", keystore_scrypt_n=2**4)
+        settings = Settings(
+            home=Path(tmp) / "home", node_port=free_port(), env="test", keystore_scrypt_n=2**4
+        )
         genesis = int(dt.datetime(2026, 1, 1, tzinfo=SHANGHAI).timestamp())
         svc = LedgerService.init(settings, genesis_timestamp=genesis)
         try:
@@ -96,12 +117,18 @@ def run(out_dir: Path) -> dict[str, Any]:
     rows.append(("ours → SQLite (decode + handlers + insert + cursor)", results["ours_sqlite"]))
     if results["ours_postgresql"]:
         rows.append(("ours → PostgreSQL", results["ours_postgresql"]))
-    md = [f"Indexer: {EVENTS:,} IncomeRecorded events (batches of {BATCH}), chain height {height}; "
-          "command `python -m scripts.bench_indexer`.", "",
-          "| Path | Events | Seconds | Events/s | × web3 |", "|---|---:|---:|---:|---:|"]
+    md = [
+        f"Indexer: {EVENTS:,} IncomeRecorded events (batches of {BATCH}), chain height {height}; "
+        "command `python -m scripts.bench_indexer`.",
+        "",
+        "| Path | Events | Seconds | Events/s | × web3 |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for title, r in rows:
-        md.append(f"| {title} | {r['logs']:,} | {r['seconds']} | {r['events_per_s']:,} | "
-                  f"{r['events_per_s'] / base:.1f} |")
+        md.append(
+            f"| {title} | {r['logs']:,} | {r['seconds']} | {r['events_per_s']:,} | "
+            f"{r['events_per_s'] / base:.1f} |"
+        )
     results["markdown"] = "\n".join(md) + "\n"
     (out_dir / "indexer.json").write_text(json.dumps(results, indent=2) + "\n")
     (out_dir / "indexer.md").write_text(results["markdown"])

@@ -42,25 +42,42 @@ def _timed(svc: LedgerService, fn: Any) -> dict[str, Any]:
     n = fn()
     seconds = time.perf_counter() - started
     h1 = svc.w3.eth.block_number
-    return {"entries": n, "seconds": round(seconds, 3), "entries_per_s": round(n / seconds, 1),
-            "blocks_made": h1 - h0, "chain_height_after": h1}
+    return {
+        "entries": n,
+        "seconds": round(seconds, 3),
+        "entries_per_s": round(n / seconds, 1),
+        "blocks_made": h1 - h0,
+        "chain_height_after": h1,
+    }
 
 
 def _naive_loop(svc: LedgerService, slug: str) -> int:
     """What a first prototype does: web3 contract call, sign, send, wait_for_transaction_receipt."""
     w3 = svc.w3
     account = svc.account(f"{slug}:accountant")
-    contract = w3.eth.contract(address=svc.deployment.address("RevenueLedger"),
-                               abi=load_artifact("RevenueLedger")["abi"])
+    contract = w3.eth.contract(
+        address=svc.deployment.address("RevenueLedger"), abi=load_artifact("RevenueLedger")["abi"]
+    )
     cid = bytes.fromhex(svc.community_id(slug)[2:])
     w3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
     try:
         for i, inc in enumerate(_incomes("NAIVE", NAIVE)):
             seq = contract.functions.nextSeq(cid).call()
-            tx = contract.functions.postIncome(cid, seq, fixed_text(inc.source, 16, "s"), inc.amount,
-                                               day_number(inc.business_date), fixed_text(inc.ref, 32, "r"),
-                                               inc.evidence).build_transaction(
-                {"from": account.address, "nonce": w3.eth.get_transaction_count(account.address), "gasPrice": 0})
+            tx = contract.functions.postIncome(
+                cid,
+                seq,
+                fixed_text(inc.source, 16, "s"),
+                inc.amount,
+                day_number(inc.business_date),
+                fixed_text(inc.ref, 32, "r"),
+                inc.evidence,
+            ).build_transaction(
+                {
+                    "from": account.address,
+                    "nonce": w3.eth.get_transaction_count(account.address),
+                    "gasPrice": 0,
+                }
+            )
             signed = account.sign_transaction(tx)
             h = w3.eth.send_raw_transaction(signed.raw_transaction)
             w3.eth.wait_for_transaction_receipt(h)
@@ -74,14 +91,21 @@ def _naive_loop(svc: LedgerService, slug: str) -> int:
 def run(out_dir: Path) -> dict[str, Any]:
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(home=Path(tmp) / "home", node_port=free_port(), env="test", keystore_scrypt_n=2**4)
+        settings = Settings(
+            home=Path(tmp) / "home", node_port=free_port(), env="test", keystore_scrypt_n=2**4
+        )
         genesis = int(dt.datetime(2026, 1, 1, tzinfo=SHANGHAI).timestamp())
         svc = LedgerService.init(settings, genesis_timestamp=genesis)
         try:
             slug = "bench-court"
             add_community(svc, slug)
-            revenue.set_policy(svc, slug, {"maintenance": 6000, "welfare": 3000, "operations": 1000},
-                               dt.date(2026, 1, 1), signer=f"{slug}:committee")
+            revenue.set_policy(
+                svc,
+                slug,
+                {"maintenance": 6000, "welfare": 3000, "operations": 1000},
+                dt.date(2026, 1, 1),
+                signer=f"{slug}:committee",
+            )
             svc.w3.provider.make_request("evm_setTime", [genesis + 2 * 86400])  # type: ignore[arg-type]
             svc.w3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]
             signer = f"{slug}:accountant"
@@ -95,23 +119,35 @@ def run(out_dir: Path) -> dict[str, Any]:
 
             results["service_single"] = _timed(svc, single)
             results["service_batched"] = _timed(
-                svc, lambda: len(revenue.post_incomes(svc, slug, _incomes("MANY", BATCHED), signer=signer)) and BATCHED)
+                svc,
+                lambda: (
+                    len(revenue.post_incomes(svc, slug, _incomes("MANY", BATCHED), signer=signer)) and BATCHED
+                ),
+            )
             cid = bytes.fromhex(svc.community_id(slug)[2:])
-            results["next_seq"] = call(svc.sender, "RevenueLedger", svc.deployment.address("RevenueLedger"),
-                                       "nextSeq", cid)[0]
+            results["next_seq"] = call(
+                svc.sender, "RevenueLedger", svc.deployment.address("RevenueLedger"), "nextSeq", cid
+            )[0]
         finally:
             svc.close()
     base = results["naive_web3_loop"]["entries_per_s"]
-    md = ["Posting through the service vs a naive web3 loop, same embedded node (zero gas price), one run; "
-          "command `python -m scripts.bench_service`.", "",
-          "| Path | Entries | Seconds | Entries/s | × naive | Blocks made | Chain height after |",
-          "|---|---:|---:|---:|---:|---:|---:|"]
-    for key, title in (("naive_web3_loop", "naive web3 loop: one tx per entry, `wait_for_transaction_receipt`"),
-                       ("service_single", "service, one entry per request (journal, simulate, sign, wait)"),
-                       ("service_batched", f"service, batched ({revenue.BATCH_SIZE} entries per transaction)")):
+    md = [
+        "Posting through the service vs a naive web3 loop, same embedded node (zero gas price), one run; "
+        "command `python -m scripts.bench_service`.",
+        "",
+        "| Path | Entries | Seconds | Entries/s | × naive | Blocks made | Chain height after |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, title in (
+        ("naive_web3_loop", "naive web3 loop: one tx per entry, `wait_for_transaction_receipt`"),
+        ("service_single", "service, one entry per request (journal, simulate, sign, wait)"),
+        ("service_batched", f"service, batched ({revenue.BATCH_SIZE} entries per transaction)"),
+    ):
         r = results[key]
-        md.append(f"| {title} | {r['entries']:,} | {r['seconds']} | {r['entries_per_s']:,} | "
-                  f"{r['entries_per_s'] / base:.1f} | {r['blocks_made']} | {r['chain_height_after']} |")
+        md.append(
+            f"| {title} | {r['entries']:,} | {r['seconds']} | {r['entries_per_s']:,} | "
+            f"{r['entries_per_s'] / base:.1f} | {r['blocks_made']} | {r['chain_height_after']} |"
+        )
     results["markdown"] = "\n".join(md) + "\n"
     (out_dir / "service.json").write_text(json.dumps(results, indent=2) + "\n")
     (out_dir / "service.md").write_text(results["markdown"])

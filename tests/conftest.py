@@ -83,7 +83,9 @@ def make_database_url(kind: str, tmp_path: Path) -> Iterator[str]:
 
     if not _postgres_available():
         if os.environ.get("CIVIC_LEDGER_REQUIRE_POSTGRES"):
-            pytest.fail("PostgreSQL at 127.0.0.1:5432 is unreachable but CIVIC_LEDGER_REQUIRE_POSTGRES is set")
+            pytest.fail(
+                "PostgreSQL at 127.0.0.1:5432 is unreachable but CIVIC_LEDGER_REQUIRE_POSTGRES is set"
+            )
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
     name = f"civic_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:

@@ -39,15 +39,31 @@ def close_period(svc: LedgerService, slug: str, label: str, *, signer: str) -> C
     block, block_hash = svc.head()
     with svc.db.begin() as conn:
         built = build_statement(conn, slug, period, as_of_block=block, as_of_hash=block_hash, status="closed")
-        through = conn.execute(
-            select(func.max(RevenueEntry.seq)).where(RevenueEntry.community == cid, RevenueEntry.block_number <= block)
-        ).scalar() or 0
+        through = (
+            conn.execute(
+                select(func.max(RevenueEntry.seq)).where(
+                    RevenueEntry.community == cid, RevenueEntry.block_number <= block
+                )
+            ).scalar()
+            or 0
+        )
     account = svc.account(signer)
     receipt = transact(
-        svc.sender, account, "AuditAnchor", svc.deployment.address("AuditAnchor"), "anchor",
-        bytes.fromhex(cid[2:]), fixed_text(period.label, 16, "period label"), day_number(period.start),
-        day_number(period.end), bytes.fromhex(built.hash), bytes.fromhex(built.entries_root),
-        len(built.statement["entries"]), through, block, bytes.fromhex(block_hash[2:]),
+        svc.sender,
+        account,
+        "AuditAnchor",
+        svc.deployment.address("AuditAnchor"),
+        "anchor",
+        bytes.fromhex(cid[2:]),
+        fixed_text(period.label, 16, "period label"),
+        day_number(period.start),
+        day_number(period.end),
+        bytes.fromhex(built.hash),
+        bytes.fromhex(built.entries_root),
+        len(built.statement["entries"]),
+        through,
+        block,
+        bytes.fromhex(block_hash[2:]),
     )
     svc.sync()
     with svc.db.begin() as conn:

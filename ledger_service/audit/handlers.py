@@ -49,14 +49,17 @@ def statement_anchored(entry: Log, batch: Batch) -> None:
 @registry.on("AuditAnchor", "StatementAttested")
 def statement_attested(entry: Log, batch: Batch) -> None:
     a = entry.args
-    batch.add(Attestation, {
-        **entry.position,
-        "community": _hex(a["community"]),
-        "period_key": _hex(a["periodKey"]),
-        "statement_hash": a["statementHash"].hex(),
-        "opinion_hash": _hex(a["opinionHash"]),
-        "auditor": a["auditor"],
-    })
+    batch.add(
+        Attestation,
+        {
+            **entry.position,
+            "community": _hex(a["community"]),
+            "period_key": _hex(a["periodKey"]),
+            "statement_hash": a["statementHash"].hex(),
+            "opinion_hash": _hex(a["opinionHash"]),
+            "auditor": a["auditor"],
+        },
+    )
 
 
 @registry.after
@@ -64,14 +67,30 @@ def materialise_closed_statements(batch: Batch, to_block: int) -> None:
     for row, as_of_hash in batch.memo.pop("anchored", []):
         slug = batch.conn.execute(select(Community.slug).where(Community.id == row["community"])).scalar_one()
         built = build_statement(
-            batch.conn, slug, parse_period(row["label"]), as_of_block=row["as_of_block"], as_of_hash=as_of_hash,
+            batch.conn,
+            slug,
+            parse_period(row["label"]),
+            as_of_block=row["as_of_block"],
+            as_of_hash=as_of_hash,
             status="closed",
         )
         if built.hash != row["statement_hash"]:
-            log.error("closed statement %s %s does not reproduce its anchored hash (%s != %s)",
-                      slug, row["label"], built.hash, row["statement_hash"])
+            log.error(
+                "closed statement %s %s does not reproduce its anchored hash (%s != %s)",
+                slug,
+                row["label"],
+                built.hash,
+                row["statement_hash"],
+            )
             continue
-        batch.add(ClosedStatement, {"community": row["community"], "label": row["label"],
-                                    "statement_hash": built.hash, "body": built.body,
-                                    "block_number": row["block_number"]})
+        batch.add(
+            ClosedStatement,
+            {
+                "community": row["community"],
+                "label": row["label"],
+                "statement_hash": built.hash,
+                "body": built.body,
+                "block_number": row["block_number"],
+            },
+        )
         batch.flush()

@@ -16,8 +16,9 @@ from ledger_service.chain.errors import decode_revert, raise_for_revert
 from ledger_service.chain.sender import RevertedCall, Sender
 
 
-def transact(sender: Sender, account: LocalAccount, contract: str, address: str, function: str,
-             *args: Any) -> dict[str, Any]:
+def transact(
+    sender: Sender, account: LocalAccount, contract: str, address: str, function: str, *args: Any
+) -> dict[str, Any]:
     """Send ``contract.function(*args)`` from ``account`` and return the receipt (raw JSON-RPC)."""
     data = contract_abi(contract).call_data(function, *args)
     try:

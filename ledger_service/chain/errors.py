@@ -195,7 +195,10 @@ MESSAGES: dict[str, tuple[int, Message]] = {
     ),
     "AuditUnknownBlock": (
         409,
-        lambda a: f"block {a['asOfBlock']} is not a recent block of this chain with that hash; rebuild the statement",
+        lambda a: (
+            f"block {a['asOfBlock']} is not a recent block of this chain with that hash; "
+            "rebuild the statement"
+        ),
     ),
     "AuditNotAnchored": (404, lambda a: "that period is not closed"),
     "AuditHashMismatch": (409, lambda a: "the statement hash differs from the anchored one"),

@@ -31,8 +31,13 @@ def ensure_key(svc: LedgerService, label: str) -> str:
     return svc.keys.resolve(label) if label in svc.keys.labels() else svc.keys.create(label)
 
 
-def add_community(svc: LedgerService, slug: str, *, utc_offset_minutes: int = 480,
-                  roles: tuple[str, ...] = ("accountant", "committee", "auditor")) -> dict[str, str]:
+def add_community(
+    svc: LedgerService,
+    slug: str,
+    *,
+    utc_offset_minutes: int = 480,
+    roles: tuple[str, ...] = ("accountant", "committee", "auditor"),
+) -> dict[str, str]:
     """Register ``slug`` (operator), make an admin key and one key per role in ``roles``, grant them.
 
     Returns role -> address. Keys stay in the service's encrypted keystore; committee members who
@@ -40,8 +45,16 @@ def add_community(svc: LedgerService, slug: str, *, utc_offset_minutes: int = 48
     """
     cid = remember_community(slug)
     admin = ensure_key(svc, key_label(slug, "admin"))
-    transact(svc.sender, svc.operator, "CommunityRoles", svc.deployment.address("CommunityRoles"),
-             "registerCommunity", slug, utc_offset_minutes, admin)
+    transact(
+        svc.sender,
+        svc.operator,
+        "CommunityRoles",
+        svc.deployment.address("CommunityRoles"),
+        "registerCommunity",
+        slug,
+        utc_offset_minutes,
+        admin,
+    )
     granted = {"admin": admin}
     for role in roles:
         address = ensure_key(svc, key_label(slug, role))
@@ -55,11 +68,27 @@ def grant_role(svc: LedgerService, slug: str, role: str, address: str, *, cid: b
     """Grant ``role`` in ``slug`` to ``address``, signed by the community's admin key."""
     community = cid or remember_community(slug)
     admin = svc.account(key_label(slug, "admin"))
-    transact(svc.sender, admin, "CommunityRoles", svc.deployment.address("CommunityRoles"), "grantRole",
-             community, role_id(role), address)
+    transact(
+        svc.sender,
+        admin,
+        "CommunityRoles",
+        svc.deployment.address("CommunityRoles"),
+        "grantRole",
+        community,
+        role_id(role),
+        address,
+    )
 
 
 def revoke_role(svc: LedgerService, slug: str, role: str, address: str) -> None:
     admin = svc.account(key_label(slug, "admin"))
-    transact(svc.sender, admin, "CommunityRoles", svc.deployment.address("CommunityRoles"), "revokeRole",
-             remember_community(slug), role_id(role), address)
+    transact(
+        svc.sender,
+        admin,
+        "CommunityRoles",
+        svc.deployment.address("CommunityRoles"),
+        "revokeRole",
+        remember_community(slug),
+        role_id(role),
+        address,
+    )

@@ -17,7 +17,13 @@ def community_registered(log: Log, batch: Batch) -> None:
     cid = _hex(a["community"])
     batch.add(
         Community,
-        {**log.position, "id": cid, "slug": a["slug"], "utc_offset_minutes": a["utcOffsetMinutes"], "admin": a["admin"]},
+        {
+            **log.position,
+            "id": cid,
+            "slug": a["slug"],
+            "utc_offset_minutes": a["utcOffsetMinutes"],
+            "admin": a["admin"],
+        },
     )
     batch.memo.setdefault("offsets", {})[cid] = a["utcOffsetMinutes"]
 

@@ -55,7 +55,9 @@ class Settings(BaseSettings):
         if self.env == "production":
             for name in ("keystore_password", "data_key"):
                 if getattr(self, name).get_secret_value() == DEV_PLACEHOLDER:
-                    raise ValueError(f"{name} still has the development placeholder; set CIVIC_LEDGER_{name.upper()}")
+                    raise ValueError(
+                        f"{name} still has the development placeholder; set CIVIC_LEDGER_{name.upper()}"
+                    )
         return self
 
     @cached_property

@@ -77,7 +77,9 @@ class ContractRejected(LedgerError):
     status = 409
     code = "contract_rejected"
 
-    def __init__(self, message: str, error_name: str, args: dict[str, Any], status: int | None = None) -> None:
+    def __init__(
+        self, message: str, error_name: str, args: dict[str, Any], status: int | None = None
+    ) -> None:
         super().__init__(message, error=error_name, args=args)
         self.error_name = error_name
         self.error_args = args

@@ -40,7 +40,7 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if read_only:
         kwargs["connect_args"] = {"options": "-c default_transaction_read_only=on"}

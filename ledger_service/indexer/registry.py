@@ -77,7 +77,7 @@ class Batch:
                 sql = _insert_sql(dialect, table.name, columns)
                 self.conn.exec_driver_sql(sql, [tuple(r[c] for c in columns) for r in rows])
             else:  # pragma: no cover - other dialects go through SQLAlchemy
-                stmt = (sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table))
+                stmt = sqlite.insert(table) if dialect == "sqlite" else postgresql.insert(table)
                 self.conn.execute(stmt.on_conflict_do_nothing(), rows)
             n += len(rows)
         self.rows.clear()
@@ -87,8 +87,10 @@ class Batch:
 @lru_cache(maxsize=256)
 def _insert_sql(dialect: str, table: str, columns: tuple[str, ...]) -> str:
     mark = "?" if dialect == "sqlite" else "%s"
-    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
-            "ON CONFLICT DO NOTHING")
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))}) "
+        "ON CONFLICT DO NOTHING"
+    )
 
 
 Handler = Callable[[Log, Batch], None]

@@ -37,12 +37,27 @@ def _hex(b: bytes) -> str:
     return "0x" + b.hex()
 
 
-def _write(svc: LedgerService, slug: str, function: str, args: list[object], signer: str, *, count: int = 1,
-           client_key: str | None = None) -> JournalEntry:
+def _write(
+    svc: LedgerService,
+    slug: str,
+    function: str,
+    args: list[object],
+    signer: str,
+    *,
+    count: int = 1,
+    client_key: str | None = None,
+) -> JournalEntry:
     account = svc.account(signer)
     return svc.journal.submit(
-        Write(CONTRACT, svc.community_id(slug), function, args, seq_count=count, signer=account.address,
-              client_key=client_key)
+        Write(
+            CONTRACT,
+            svc.community_id(slug),
+            function,
+            args,
+            seq_count=count,
+            signer=account.address,
+            client_key=client_key,
+        )
     )
 
 
@@ -55,21 +70,42 @@ def check_refs_unused(svc: LedgerService, slug: str, refs: Sequence[str]) -> Non
         seen.add(ref)
     cid = svc.community_id(slug)
     with svc.db.session() as s:
-        used = set(s.scalars(select(RevenueEntry.ref).where(
-            RevenueEntry.community == cid, RevenueEntry.kind == "income", RevenueEntry.ref.in_(list(seen)))))
+        used = set(
+            s.scalars(
+                select(RevenueEntry.ref).where(
+                    RevenueEntry.community == cid,
+                    RevenueEntry.kind == "income",
+                    RevenueEntry.ref.in_(list(seen)),
+                )
+            )
+        )
         if not used:
-            pending = s.scalars(select(JournalEntry.payload).where(
-                JournalEntry.community == cid, JournalEntry.contract == CONTRACT,
-                JournalEntry.status.in_(("queued", "signed", "sent"))))
+            pending = s.scalars(
+                select(JournalEntry.payload).where(
+                    JournalEntry.community == cid,
+                    JournalEntry.contract == CONTRACT,
+                    JournalEntry.status.in_(("queued", "signed", "sent")),
+                )
+            )
             used = {ref for ref in seen for p in pending if _hex(fixed_text(ref, 32, "reference")) in p}
     if used:
         ref = sorted(used)[0]
-        raise Conflict(f"reference '{ref}' was already posted for community {slug}; "
-                       "correct the original with a reversal instead of posting it again", ref=ref)
+        raise Conflict(
+            f"reference '{ref}' was already posted for community {slug}; "
+            "correct the original with a reversal instead of posting it again",
+            ref=ref,
+        )
 
 
-def set_policy(svc: LedgerService, slug: str, buckets: dict[str, int], effective: dt.date, *, signer: str,
-               decision: str | bytes | None = None) -> JournalEntry:
+def set_policy(
+    svc: LedgerService,
+    slug: str,
+    buckets: dict[str, int],
+    effective: dt.date,
+    *,
+    signer: str,
+    decision: str | bytes | None = None,
+) -> JournalEntry:
     """Activate a new allocation policy version (a committee member's key, until Governance)."""
     if not buckets:
         raise InvalidInput("a policy needs at least one bucket")
@@ -78,8 +114,13 @@ def set_policy(svc: LedgerService, slug: str, buckets: dict[str, int], effective
     if sum(buckets.values()) != 10_000:
         raise InvalidInput(f"basis points must add up to 10,000; these add up to {sum(buckets.values()):,}")
     names = [_hex(fixed_text(b, 32, "bucket name")) for b in buckets]
-    return _write(svc, slug, "activatePolicy", [names, list(buckets.values()), day_number(effective),
-                                                 _hex(evidence_hash(decision))], signer)
+    return _write(
+        svc,
+        slug,
+        "activatePolicy",
+        [names, list(buckets.values()), day_number(effective), _hex(evidence_hash(decision))],
+        signer,
+    )
 
 
 def post_income(svc: LedgerService, slug: str, income: Income, *, signer: str) -> JournalEntry:
@@ -89,8 +130,14 @@ def post_income(svc: LedgerService, slug: str, income: Income, *, signer: str) -
     return _write(svc, slug, "postIncome", [_hex(source), amount, day, _hex(ref), _hex(evidence)], signer)
 
 
-def post_incomes(svc: LedgerService, slug: str, incomes: Sequence[Income], *, signer: str,
-                 progress: Callable[[int], None] | None = None) -> list[JournalEntry]:
+def post_incomes(
+    svc: LedgerService,
+    slug: str,
+    incomes: Sequence[Income],
+    *,
+    signer: str,
+    progress: Callable[[int], None] | None = None,
+) -> list[JournalEntry]:
     """Post many incomes in batches of ``BATCH_SIZE`` per transaction. Everything is validated
     (and every reference checked) before the first batch is sent."""
     for i, income in enumerate(incomes):
@@ -101,7 +148,7 @@ def post_incomes(svc: LedgerService, slug: str, incomes: Sequence[Income], *, si
     check_refs_unused(svc, slug, [i.ref for i in incomes])
     done = []
     for start in range(0, len(incomes), BATCH_SIZE):
-        chunk = list(incomes[start:start + BATCH_SIZE])
+        chunk = list(incomes[start : start + BATCH_SIZE])
         words = [_hex(w) for w in pack_batch(chunk)]
         done.append(_write(svc, slug, "postIncomes", [words], signer, count=len(chunk)))
         if progress:
@@ -109,34 +156,80 @@ def post_incomes(svc: LedgerService, slug: str, incomes: Sequence[Income], *, si
     return done
 
 
-def spend(svc: LedgerService, slug: str, bucket: str, amount: int, when: dt.date, ref: str, *, signer: str,
-          evidence: str | bytes | None = None) -> JournalEntry:
+def spend(
+    svc: LedgerService,
+    slug: str,
+    bucket: str,
+    amount: int,
+    when: dt.date,
+    ref: str,
+    *,
+    signer: str,
+    evidence: str | bytes | None = None,
+) -> JournalEntry:
     check_amount(amount)
-    return _write(svc, slug, "spend", [_hex(fixed_text(bucket, 32, "bucket")), amount, day_number(when),
-                                        _hex(fixed_text(ref, 32, "reference")), _hex(evidence_hash(evidence))], signer)
+    return _write(
+        svc,
+        slug,
+        "spend",
+        [
+            _hex(fixed_text(bucket, 32, "bucket")),
+            amount,
+            day_number(when),
+            _hex(fixed_text(ref, 32, "reference")),
+            _hex(evidence_hash(evidence)),
+        ],
+        signer,
+    )
 
 
-def reverse_income(svc: LedgerService, slug: str, seq: int, reason: str, when: dt.date, *,
-                   signer: str) -> JournalEntry:
+def reverse_income(
+    svc: LedgerService, slug: str, seq: int, reason: str, when: dt.date, *, signer: str
+) -> JournalEntry:
     """Reverse income #seq: its amount and date are restated from the index (the contract keeps no
     storage per income; the indexer flags a restatement that differs)."""
     original = _entry(svc, slug, seq)
     if original.kind != "income":
         raise InvalidInput(f"entry #{seq} is a {original.kind}, not an income")
-    return _write(svc, slug, "reverseIncome", [seq, original.amount, day_number(original.business_date),
-                                                day_number(when), _hex(fixed_text(reason, 32, "reason"))], signer)
+    return _write(
+        svc,
+        slug,
+        "reverseIncome",
+        [
+            seq,
+            original.amount,
+            day_number(original.business_date),
+            day_number(when),
+            _hex(fixed_text(reason, 32, "reason")),
+        ],
+        signer,
+    )
 
 
-def reverse_spend(svc: LedgerService, slug: str, seq: int, reason: str, when: dt.date, *,
-                  signer: str) -> JournalEntry:
+def reverse_spend(
+    svc: LedgerService, slug: str, seq: int, reason: str, when: dt.date, *, signer: str
+) -> JournalEntry:
     original = _entry(svc, slug, seq)
     if original.kind != "spend" or original.bucket is None:
         raise InvalidInput(f"entry #{seq} is a {original.kind}, not a spend")
-    return _write(svc, slug, "reverseSpend", [seq, _hex(fixed_text(original.bucket, 32, "bucket")), original.amount,
-                                               day_number(when), _hex(fixed_text(reason, 32, "reason"))], signer)
+    return _write(
+        svc,
+        slug,
+        "reverseSpend",
+        [
+            seq,
+            _hex(fixed_text(original.bucket, 32, "bucket")),
+            original.amount,
+            day_number(when),
+            _hex(fixed_text(reason, 32, "reason")),
+        ],
+        signer,
+    )
 
 
-def reverse(svc: LedgerService, slug: str, seq: int, reason: str, when: dt.date, *, signer: str) -> JournalEntry:
+def reverse(
+    svc: LedgerService, slug: str, seq: int, reason: str, when: dt.date, *, signer: str
+) -> JournalEntry:
     """Reverse an income or a spend, whichever #seq is."""
     kind = _entry(svc, slug, seq).kind
     if kind == "income":
@@ -146,28 +239,69 @@ def reverse(svc: LedgerService, slug: str, seq: int, reason: str, when: dt.date,
     raise InvalidInput(f"entry #{seq} is a {kind}; only incomes and spends can be reversed")
 
 
-def receive_deposit(svc: LedgerService, slug: str, amount: int, when: dt.date, payer_ref: str, ref: str, *,
-                    signer: str, evidence: str | bytes | None = None) -> JournalEntry:
+def receive_deposit(
+    svc: LedgerService,
+    slug: str,
+    amount: int,
+    when: dt.date,
+    payer_ref: str,
+    ref: str,
+    *,
+    signer: str,
+    evidence: str | bytes | None = None,
+) -> JournalEntry:
     check_amount(amount)
-    return _write(svc, slug, "receiveDeposit", [amount, day_number(when), _hex(evidence_hash(payer_ref)),
-                                                 _hex(fixed_text(ref, 32, "reference")),
-                                                 _hex(evidence_hash(evidence))], signer)
+    return _write(
+        svc,
+        slug,
+        "receiveDeposit",
+        [
+            amount,
+            day_number(when),
+            _hex(evidence_hash(payer_ref)),
+            _hex(fixed_text(ref, 32, "reference")),
+            _hex(evidence_hash(evidence)),
+        ],
+        signer,
+    )
 
 
-def return_deposit(svc: LedgerService, slug: str, deposit_seq: int, amount: int, when: dt.date, ref: str, *,
-                   signer: str, evidence: str | bytes | None = None) -> JournalEntry:
+def return_deposit(
+    svc: LedgerService,
+    slug: str,
+    deposit_seq: int,
+    amount: int,
+    when: dt.date,
+    ref: str,
+    *,
+    signer: str,
+    evidence: str | bytes | None = None,
+) -> JournalEntry:
     check_amount(amount)
-    return _write(svc, slug, "returnDeposit", [deposit_seq, amount, day_number(when),
-                                                _hex(fixed_text(ref, 32, "reference")),
-                                                _hex(evidence_hash(evidence))], signer)
+    return _write(
+        svc,
+        slug,
+        "returnDeposit",
+        [
+            deposit_seq,
+            amount,
+            day_number(when),
+            _hex(fixed_text(ref, 32, "reference")),
+            _hex(evidence_hash(evidence)),
+        ],
+        signer,
+    )
 
 
 def _entry(svc: LedgerService, slug: str, seq: int) -> RevenueEntry:
     cid = svc.community_id(slug)
     svc.sync()
     with svc.db.session() as s:
-        row = s.scalars(select(RevenueEntry).where(RevenueEntry.community == cid, RevenueEntry.seq == seq,
-                                                   RevenueEntry.kind != "reallocation")).first()
+        row = s.scalars(
+            select(RevenueEntry).where(
+                RevenueEntry.community == cid, RevenueEntry.seq == seq, RevenueEntry.kind != "reallocation"
+            )
+        ).first()
     if row is None:
         raise InvalidInput(f"community {slug} has no entry #{seq}")
     return row

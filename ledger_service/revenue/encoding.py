@@ -15,7 +15,15 @@ from ledger_service.core.errors import InvalidInput
 from ledger_service.statements.periods import day_number, from_day_number
 
 MAX_AMOUNT = 2**53 - 1
-SOURCES = ("advertising", "elevator_ads", "parking", "shared_parking", "venue_rental", "stall_rental", "other")
+SOURCES = (
+    "advertising",
+    "elevator_ads",
+    "parking",
+    "shared_parking",
+    "venue_rental",
+    "stall_rental",
+    "other",
+)
 OWNERS_COMMON = "owners_common"
 
 __all__ = ["day_number", "from_day_number"]

@@ -40,7 +40,9 @@ def _policy_buckets(batch: Batch, community: str, version: int) -> list[str]:
     policies = batch.memo.setdefault("policies", {})
     if key not in policies:
         raw = batch.conn.execute(
-            select(RevenuePolicy.buckets).where(RevenuePolicy.community == community, RevenuePolicy.version == version)
+            select(RevenuePolicy.buckets).where(
+                RevenuePolicy.community == community, RevenuePolicy.version == version
+            )
         ).scalar_one()
         policies[key] = [b for b, _ in json.loads(raw)]
     return list(policies[key])
@@ -54,7 +56,9 @@ def _split(batch: Batch, community: str, version: int, words: Any, amount: int) 
     return dict(zip(buckets, parts, strict=True))
 
 
-def _entry(log: Log, community: str, kind: str, seq: int, day: dt.date, amount: int, **extra: Any) -> dict[str, Any]:
+def _entry(
+    log: Log, community: str, kind: str, seq: int, day: dt.date, amount: int, **extra: Any
+) -> dict[str, Any]:
     row: dict[str, Any] = {
         **log.position,
         "community": community,
@@ -78,8 +82,14 @@ def _entry(log: Log, community: str, kind: str, seq: int, day: dt.date, amount: 
 
 
 def _move(log: Log, community: str, day: dt.date, bucket: str, kind: str, amount: int) -> dict[str, Any]:
-    return {**log.position, "community": community, "business_date": day, "bucket": bucket, "kind": kind,
-            "amount": amount}
+    return {
+        **log.position,
+        "community": community,
+        "business_date": day,
+        "bucket": bucket,
+        "kind": kind,
+        "amount": amount,
+    }
 
 
 @registry.on("RevenueLedger", "PolicyActivated")
@@ -89,18 +99,39 @@ def policy_activated(log: Log, batch: Batch) -> None:
     buckets = [read_text(b) for b in a["buckets"]]
     pairs = [[b, int(p)] for b, p in zip(buckets, a["bps"], strict=True)]
     activated_on = _local_date(log.timestamp, utc_offset(batch, cid))
-    batch.add(RevenuePolicy, {
-        **log.position, "community": cid, "version": a["version"], "seq": a["seq"],
-        "effective_date": from_day_number(a["effectiveDate"]), "activated_on": activated_on,
-        "buckets": json.dumps(pairs), "decision_hash": _hex(a["decisionHash"]),
-    })
+    batch.add(
+        RevenuePolicy,
+        {
+            **log.position,
+            "community": cid,
+            "version": a["version"],
+            "seq": a["seq"],
+            "effective_date": from_day_number(a["effectiveDate"]),
+            "activated_on": activated_on,
+            "buckets": json.dumps(pairs),
+            "decision_hash": _hex(a["decisionHash"]),
+        },
+    )
     batch.memo.setdefault("policies", {})[(cid, a["version"])] = buckets
-    batch.add(RevenueEntry, _entry(
-        log, cid, "policy", a["seq"], activated_on, 0, policy_version=a["version"],
-        split=json.dumps({"effective_date": from_day_number(a["effectiveDate"]).isoformat(),
-                          "bps": dict((b, p) for b, p in pairs)}),
-        evidence_hash=_hex(a["decisionHash"]),
-    ))
+    batch.add(
+        RevenueEntry,
+        _entry(
+            log,
+            cid,
+            "policy",
+            a["seq"],
+            activated_on,
+            0,
+            policy_version=a["version"],
+            split=json.dumps(
+                {
+                    "effective_date": from_day_number(a["effectiveDate"]).isoformat(),
+                    "bps": dict((b, p) for b, p in pairs),
+                }
+            ),
+            evidence_hash=_hex(a["decisionHash"]),
+        ),
+    )
 
 
 @registry.on("RevenueLedger", "IncomeRecorded")
@@ -110,10 +141,22 @@ def income_recorded(log: Log, batch: Batch) -> None:
     day = from_day_number(a["businessDate"])
     split = _split(batch, cid, a["policyVersion"], a["parts"], a["amount"])
     source = read_text(a["source"])
-    batch.add(RevenueEntry, _entry(
-        log, cid, "income", a["seq"], day, a["amount"], source=source, ref=read_text(a["ref"]),
-        evidence_hash=_evidence(a["evidenceHash"]), policy_version=a["policyVersion"], split=json.dumps(split),
-    ))
+    batch.add(
+        RevenueEntry,
+        _entry(
+            log,
+            cid,
+            "income",
+            a["seq"],
+            day,
+            a["amount"],
+            source=source,
+            ref=read_text(a["ref"]),
+            evidence_hash=_evidence(a["evidenceHash"]),
+            policy_version=a["policyVersion"],
+            split=json.dumps(split),
+        ),
+    )
     for bucket, part in split.items():
         if part:
             batch.add(RevenueMovement, _move(log, cid, day, bucket, "allocated", part))
@@ -126,10 +169,20 @@ def spent(log: Log, batch: Batch) -> None:
     cid = _hex(a["community"])
     day = from_day_number(a["businessDate"])
     bucket = read_text(a["bucket"])
-    batch.add(RevenueEntry, _entry(
-        log, cid, "spend", a["seq"], day, a["amount"], bucket=bucket, ref=read_text(a["ref"]),
-        evidence_hash=_evidence(a["evidenceHash"]),
-    ))
+    batch.add(
+        RevenueEntry,
+        _entry(
+            log,
+            cid,
+            "spend",
+            a["seq"],
+            day,
+            a["amount"],
+            bucket=bucket,
+            ref=read_text(a["ref"]),
+            evidence_hash=_evidence(a["evidenceHash"]),
+        ),
+    )
     batch.add(RevenueMovement, _move(log, cid, day, bucket, "spent", -a["amount"]))
 
 
@@ -139,10 +192,20 @@ def held_reallocated(log: Log, batch: Batch) -> None:
     cid = _hex(a["community"])
     day = from_day_number(a["businessDate"])
     split = _split(batch, cid, a["policyVersion"], a["parts"], a["amount"])
-    batch.add(RevenueEntry, _entry(
-        log, cid, "reallocation", a["seq"], day, a["amount"], bucket=OWNERS_COMMON,
-        policy_version=a["policyVersion"], split=json.dumps(split),
-    ))
+    batch.add(
+        RevenueEntry,
+        _entry(
+            log,
+            cid,
+            "reallocation",
+            a["seq"],
+            day,
+            a["amount"],
+            bucket=OWNERS_COMMON,
+            policy_version=a["policyVersion"],
+            split=json.dumps(split),
+        ),
+    )
     batch.add(RevenueMovement, _move(log, cid, day, OWNERS_COMMON, "reallocated", -a["amount"]))
     for bucket, part in split.items():
         if part:
@@ -166,11 +229,23 @@ def income_reversed(log: Log, batch: Batch) -> None:
     cid = _hex(a["community"])
     day = from_day_number(a["businessDate"])
     split = _split(batch, cid, a["policyVersion"], a["parts"], a["amount"])
-    batch.add(RevenueEntry, _entry(
-        log, cid, "reversal", a["seq"], day, a["amount"], reverses="income", corrects=a["originalSeq"],
-        source=_income_source(batch, cid, a["originalSeq"]), policy_version=a["policyVersion"],
-        split=json.dumps(split), reason=read_text(a["reason"]),
-    ))
+    batch.add(
+        RevenueEntry,
+        _entry(
+            log,
+            cid,
+            "reversal",
+            a["seq"],
+            day,
+            a["amount"],
+            reverses="income",
+            corrects=a["originalSeq"],
+            source=_income_source(batch, cid, a["originalSeq"]),
+            policy_version=a["policyVersion"],
+            split=json.dumps(split),
+            reason=read_text(a["reason"]),
+        ),
+    )
     for bucket, part in split.items():
         if part:
             batch.add(RevenueMovement, _move(log, cid, day, bucket, "allocated", -part))
@@ -182,10 +257,21 @@ def spend_reversed(log: Log, batch: Batch) -> None:
     cid = _hex(a["community"])
     day = from_day_number(a["businessDate"])
     bucket = read_text(a["bucket"])
-    batch.add(RevenueEntry, _entry(
-        log, cid, "reversal", a["seq"], day, a["amount"], reverses="spend", corrects=a["originalSeq"],
-        bucket=bucket, reason=read_text(a["reason"]),
-    ))
+    batch.add(
+        RevenueEntry,
+        _entry(
+            log,
+            cid,
+            "reversal",
+            a["seq"],
+            day,
+            a["amount"],
+            reverses="spend",
+            corrects=a["originalSeq"],
+            bucket=bucket,
+            reason=read_text(a["reason"]),
+        ),
+    )
     batch.add(RevenueMovement, _move(log, cid, day, bucket, "spent", a["amount"]))
 
 
@@ -193,17 +279,37 @@ def spend_reversed(log: Log, batch: Batch) -> None:
 def deposit_received(log: Log, batch: Batch) -> None:
     a = log.args
     cid = _hex(a["community"])
-    batch.add(RevenueEntry, _entry(
-        log, cid, "deposit_received", a["seq"], from_day_number(a["businessDate"]), a["amount"],
-        ref=read_text(a["ref"]), evidence_hash=_evidence(a["evidenceHash"]), payer_ref=_hex(a["payerRef"]),
-    ))
+    batch.add(
+        RevenueEntry,
+        _entry(
+            log,
+            cid,
+            "deposit_received",
+            a["seq"],
+            from_day_number(a["businessDate"]),
+            a["amount"],
+            ref=read_text(a["ref"]),
+            evidence_hash=_evidence(a["evidenceHash"]),
+            payer_ref=_hex(a["payerRef"]),
+        ),
+    )
 
 
 @registry.on("RevenueLedger", "DepositReturned")
 def deposit_returned(log: Log, batch: Batch) -> None:
     a = log.args
     cid = _hex(a["community"])
-    batch.add(RevenueEntry, _entry(
-        log, cid, "deposit_returned", a["seq"], from_day_number(a["businessDate"]), a["amount"],
-        corrects=a["depositSeq"], ref=read_text(a["ref"]), evidence_hash=_evidence(a["evidenceHash"]),
-    ))
+    batch.add(
+        RevenueEntry,
+        _entry(
+            log,
+            cid,
+            "deposit_returned",
+            a["seq"],
+            from_day_number(a["businessDate"]),
+            a["amount"],
+            corrects=a["depositSeq"],
+            ref=read_text(a["ref"]),
+            evidence_hash=_evidence(a["evidenceHash"]),
+        ),
+    )

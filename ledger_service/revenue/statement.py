@@ -18,8 +18,17 @@ from ledger_service.revenue.encoding import OWNERS_COMMON
 from ledger_service.revenue.tables import RevenueEntry, RevenueMovement
 from ledger_service.statements.sections import Query, SectionResult, section
 
-_OPTIONAL = ("source", "bucket", "ref", "evidence_hash", "policy_version", "corrects", "reverses", "reason",
-             "payer_ref")
+_OPTIONAL = (
+    "source",
+    "bucket",
+    "ref",
+    "evidence_hash",
+    "policy_version",
+    "corrects",
+    "reverses",
+    "reason",
+    "payer_ref",
+)
 
 
 def entry_json(row: Any) -> dict[str, Any]:
@@ -68,7 +77,9 @@ def revenue_section(conn: Connection, q: Query) -> SectionResult:
     balances: dict[str, dict[str, int]] = {}
 
     def line(bucket: str) -> dict[str, int]:
-        return balances.setdefault(bucket, {"opening": 0, "allocated": 0, "reallocated": 0, "spent": 0, "closing": 0})
+        return balances.setdefault(
+            bucket, {"opening": 0, "allocated": 0, "reallocated": 0, "spent": 0, "closing": 0}
+        )
 
     line(OWNERS_COMMON)
     before = (mv.business_date < p.start).label("before")
@@ -95,8 +106,11 @@ def revenue_section(conn: Connection, q: Query) -> SectionResult:
     in_p = (RevenueEntry.business_date >= p.start).label("in_period")
     rows = conn.execute(
         select(RevenueEntry.kind, in_p, func.sum(RevenueEntry.amount))
-        .where(visible, RevenueEntry.business_date <= p.end,
-               RevenueEntry.kind.in_(("deposit_received", "deposit_returned")))
+        .where(
+            visible,
+            RevenueEntry.business_date <= p.end,
+            RevenueEntry.kind.in_(("deposit_received", "deposit_returned")),
+        )
         .group_by(RevenueEntry.kind, in_p)
     )
     for kind, in_p, total in rows:
@@ -106,7 +120,9 @@ def revenue_section(conn: Connection, q: Query) -> SectionResult:
             dep["received" if sign > 0 else "returned"] += int(total)
 
     entries_rows = conn.execute(
-        select(RevenueEntry.__table__).where(in_period).order_by(RevenueEntry.block_number, RevenueEntry.log_index)
+        select(RevenueEntry.__table__)
+        .where(in_period)
+        .order_by(RevenueEntry.block_number, RevenueEntry.log_index)
     ).all()
     entries = [entry_json(r) for r in entries_rows]
 
@@ -136,18 +152,26 @@ def _flags(conn: Connection, q: Query, rows: Any, awaiting: int) -> list[str]:
     if refs:
         dupes = conn.execute(
             select(RevenueEntry.ref)
-            .where(RevenueEntry.community == q.community, RevenueEntry.block_number <= q.as_of_block,
-                   RevenueEntry.kind == "income", RevenueEntry.ref.in_(refs))
+            .where(
+                RevenueEntry.community == q.community,
+                RevenueEntry.block_number <= q.as_of_block,
+                RevenueEntry.kind == "income",
+                RevenueEntry.ref.in_(refs),
+            )
             .group_by(RevenueEntry.ref)
             .having(func.count() > 1)
         ).scalars()
         flags.extend(f"duplicate_ref:{ref}" for ref in dupes)
     reversals = [r for r in rows if r.kind == "reversal" and r.reverses == "income"]
     if reversals:
-        originals = dict(conn.execute(
-            select(RevenueEntry.seq, RevenueEntry.amount).where(
-                RevenueEntry.community == q.community, RevenueEntry.kind == "income",
-                RevenueEntry.seq.in_([r.corrects for r in reversals]))
-        ).all())
+        originals = dict(
+            conn.execute(
+                select(RevenueEntry.seq, RevenueEntry.amount).where(
+                    RevenueEntry.community == q.community,
+                    RevenueEntry.kind == "income",
+                    RevenueEntry.seq.in_([r.corrects for r in reversals]),
+                )
+            ).all()
+        )
         flags.extend(f"reversal_mismatch:{r.seq}" for r in reversals if originals.get(r.corrects) != r.amount)
     return flags

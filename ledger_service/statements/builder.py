@@ -26,6 +26,7 @@ from ledger_service.statements.sections import SECTIONS, Query
 def _register_sections() -> None:
     import ledger_service.statement_sections  # noqa: F401  (imported late: sections import this package)
 
+
 FORMAT = "civic-ledger/statement@1"
 
 #: Keys a statement always has, with their empty values, so a context that is not deployed yet

@@ -64,9 +64,16 @@ def get_statement(conn: Connection, slug: str, label: str) -> ServedStatement:
         )
     ).first()
     if closed is not None:
-        return ServedStatement(json.loads(closed.body), closed.body, closed.statement_hash, True,
-                               anchor_of(conn, community.id, period.label))
+        return ServedStatement(
+            json.loads(closed.body),
+            closed.body,
+            closed.statement_hash,
+            True,
+            anchor_of(conn, community.id, period.label),
+        )
     block, block_hash = cursor(conn)
-    built = build_statement(conn, slug, period, as_of_block=block, as_of_hash=block_hash, status="provisional")
+    built = build_statement(
+        conn, slug, period, as_of_block=block, as_of_hash=block_hash, status="provisional"
+    )
     assert built.hash == sha256_hex(built.body)
     return ServedStatement(built.statement, built.body, built.hash, False, None)

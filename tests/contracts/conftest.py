@@ -40,7 +40,11 @@ def fresh(ledger: Ledger) -> Iterator[Ledger]:
         yield ledger
     finally:
         ledger.w3.provider.make_request("evm_revert", [snap])
-        for account in {ledger.operator, ledger.outsider, *(p for c in ledger.communities.values() for p in c.people.values())}:
+        for account in {
+            ledger.operator,
+            ledger.outsider,
+            *(p for c in ledger.communities.values() for p in c.people.values()),
+        }:
             ledger.sender.resync(account.address)
 
 

@@ -89,10 +89,14 @@ class Ledger:
         if receipt["status"] != "0x1":
             data = self.sender.replay_revert_data(signed.hash)
             decoded = decode_revert(data)
-            raise decoded if decoded is not None else AssertionError(f"reverted without reason: {signed.hash}")
+            raise (
+                decoded if decoded is not None else AssertionError(f"reverted without reason: {signed.hash}")
+            )
         return receipt
 
-    def rejects(self, error: str, account: LocalAccount, contract: str, fn: str, *args: Any) -> dict[str, Any]:
+    def rejects(
+        self, error: str, account: LocalAccount, contract: str, fn: str, *args: Any
+    ) -> dict[str, Any]:
         """Assert the write is refused with custom error ``error``; return its decoded arguments."""
         try:
             self.send(account, contract, fn, *args)
@@ -115,7 +119,9 @@ class Ledger:
     def community(self, slug: str, utc_offset_minutes: int = 480) -> Community:
         """Register a community with one key per role."""
         admin = self.new_key()
-        self.send(self.operator, "CommunityRoles", "registerCommunity", slug, utc_offset_minutes, admin.address)
+        self.send(
+            self.operator, "CommunityRoles", "registerCommunity", slug, utc_offset_minutes, admin.address
+        )
         c = Community(slug, remember_community(slug), {"admin": admin})
         for role in ROLE_NAMES[1:]:
             c.people[role] = self.new_key()
@@ -143,20 +149,45 @@ class Ledger:
 
     def activate(self, c: Community, buckets: list[str], bps: list[int], effective: dt.date) -> dict:
         return self.send(
-            c.people["committee"], "RevenueLedger", "activatePolicy", c.id, self.next_seq(c),
-            [b32(b) for b in buckets], bps, day_number(effective), b"\1" * 32,
+            c.people["committee"],
+            "RevenueLedger",
+            "activatePolicy",
+            c.id,
+            self.next_seq(c),
+            [b32(b) for b in buckets],
+            bps,
+            day_number(effective),
+            b"\1" * 32,
         )
 
-    def income(self, c: Community, amount: int, when: dt.date, source: str = "elevator_ads", ref: str = "INV") -> dict:
+    def income(
+        self, c: Community, amount: int, when: dt.date, source: str = "elevator_ads", ref: str = "INV"
+    ) -> dict:
         return self.send(
-            c.people["accountant"], "RevenueLedger", "postIncome", c.id, self.next_seq(c),
-            b16(source), amount, day_number(when), b32(ref), b"\2" * 32,
+            c.people["accountant"],
+            "RevenueLedger",
+            "postIncome",
+            c.id,
+            self.next_seq(c),
+            b16(source),
+            amount,
+            day_number(when),
+            b32(ref),
+            b"\2" * 32,
         )
 
     def spend(self, c: Community, bucket: str, amount: int, when: dt.date) -> dict:
         return self.send(
-            c.people["accountant"], "RevenueLedger", "spend", c.id, self.next_seq(c),
-            b32(bucket), amount, day_number(when), b32("PAY"), b"\3" * 32,
+            c.people["accountant"],
+            "RevenueLedger",
+            "spend",
+            c.id,
+            self.next_seq(c),
+            b32(bucket),
+            amount,
+            day_number(when),
+            b32("PAY"),
+            b"\3" * 32,
         )
 
 

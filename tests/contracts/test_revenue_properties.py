@@ -24,7 +24,6 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from ledger_service.core.errors import ContractRejected
 from ledger_service.revenue.encoding import SOURCES, Income, day_number, pack_batch, split, unpack_parts
 from tests.contracts.harness import Community, Ledger, at, b16, b32
 
@@ -148,12 +147,16 @@ def test_postedIncome_creditsExactlyTheEventSplit(
 
         span = (today - (d0 - 3 * DAY)).days
         entries = data.draw(
-            st.lists(st.tuples(amounts, st.integers(0, span), st.sampled_from(SOURCES)),
-                     min_size=2 if two_versions else 1, max_size=30),
+            st.lists(
+                st.tuples(amounts, st.integers(0, span), st.sampled_from(SOURCES)),
+                min_size=2 if two_versions else 1,
+                max_size=30,
+            ),
             label="incomes (amount, days back, source)",
         )
-        incomes = [Income(src, amount, today - back * DAY, f"R{i}")
-                   for i, (amount, back, src) in enumerate(entries)]
+        incomes = [
+            Income(src, amount, today - back * DAY, f"R{i}") for i, (amount, back, src) in enumerate(entries)
+        ]
         if two_versions:  # dated on both sides of v2's effective date, in one batch
             incomes[0] = Income(incomes[0].source, incomes[0].amount, versions[1][0] - DAY, "R0")
             incomes[-1] = Income(incomes[-1].source, incomes[-1].amount, versions[1][0], "Rlast")
@@ -225,8 +228,9 @@ def test_ledgerInvariant_incomeEqualsBalancesPlusSpent(ledger: Ledger) -> None:
         def seq(self) -> int:
             return 1 + self.consumed
 
-        def write(self, expected: str | None, fn: str, *args: object, who: str = "accountant",
-                  count: int = 1) -> dict:
+        def write(
+            self, expected: str | None, fn: str, *args: object, who: str = "accountant", count: int = 1
+        ) -> dict:
             """Send ``fn(community, seq, *args)``; expect it refused with ``expected`` unless None."""
             account = self.c.people[who]
             if expected is not None:
@@ -264,8 +268,10 @@ def test_ledgerInvariant_incomeEqualsBalancesPlusSpent(ledger: Ledger) -> None:
 
         # -- rules --
 
-        @initialize(held=st.lists(st.tuples(amounts, st.integers(0, 10)), max_size=3),
-                    policy=st.one_of(policies(SLUGS), policies(SLUGS), policies(SLUGS), st.none()))
+        @initialize(
+            held=st.lists(st.tuples(amounts, st.integers(0, 10)), max_size=3),
+            policy=st.one_of(policies(SLUGS), policies(SLUGS), policies(SLUGS), st.none()),
+        )
         def start(self, held: list[tuple[int, int]], policy: tuple[list[str], list[int]] | None) -> None:
             """Some income held before any policy, then (usually) a first policy, effective today unless
             income dated today was already posted (then tomorrow)."""
@@ -284,8 +290,15 @@ def test_ledgerInvariant_incomeEqualsBalancesPlusSpent(ledger: Ledger) -> None:
             if self.last_income_date is not None:
                 earliest = max(earliest, self.last_income_date + DAY)
             expected = "RevenueInvalidEffectiveDate" if effective < earliest else None
-            receipt = self.write(expected, "activatePolicy", [b32(s) for s in slugs], bps,
-                                 day_number(effective), b"\1" * 32, who="committee")
+            receipt = self.write(
+                expected,
+                "activatePolicy",
+                [b32(s) for s in slugs],
+                bps,
+                day_number(effective),
+                b"\1" * 32,
+                who="committee",
+            )
             if expected is not None:
                 return
             self.versions.append((effective, slugs, bps))
@@ -304,15 +317,18 @@ def test_ledgerInvariant_incomeEqualsBalancesPlusSpent(ledger: Ledger) -> None:
 
         def _post_income(self, amount: int, back: int, source: str) -> None:
             date = self.today - back * DAY
-            receipt = self.write(None, "postIncome", b16(source), amount, day_number(date), b32("INV"),
-                                 b"\2" * 32)
+            receipt = self.write(
+                None, "postIncome", b16(source), amount, day_number(date), b32("INV"), b"\2" * 32
+            )
             [event] = led.logs(receipt, "RevenueLedger", "IncomeRecorded")
             self.record_income(event, amount, date)
 
         @rule(entries=st.lists(st.tuples(amounts, st.integers(0, 10)), min_size=1, max_size=20))
         def post_batch(self, entries: list[tuple[int, int]]) -> None:
-            incomes = [Income("parking", amount, self.today - back * DAY, f"B{i}")
-                       for i, (amount, back) in enumerate(entries)]
+            incomes = [
+                Income("parking", amount, self.today - back * DAY, f"B{i}")
+                for i, (amount, back) in enumerate(entries)
+            ]
             first = self.seq
             receipt = self.write(None, "postIncomes", pack_batch(incomes), count=len(incomes))
             events = led.logs(receipt, "RevenueLedger", "IncomeRecorded")
@@ -376,8 +392,15 @@ def test_ledgerInvariant_incomeEqualsBalancesPlusSpent(ledger: Ledger) -> None:
                 expected = "RevenueInsufficientBalance"  # its buckets were spent or reallocated
             else:
                 expected = None
-            result = self.write(expected, "reverseIncome", original, amount, day_number(date),
-                                day_number(self.today), b32("duplicate"))
+            result = self.write(
+                expected,
+                "reverseIncome",
+                original,
+                amount,
+                day_number(date),
+                day_number(self.today),
+                b32("duplicate"),
+            )
             if expected is None:
                 [event] = led.logs(result, "RevenueLedger", "IncomeReversed")
                 assert event["originalSeq"] == original
@@ -393,8 +416,9 @@ def test_ledgerInvariant_incomeEqualsBalancesPlusSpent(ledger: Ledger) -> None:
             original = data.draw(st.sampled_from(sorted(self.spends)), label="spend seq")
             bucket, amount = self.spends[original]
             expected = "RevenueAlreadyReversed" if original in self.reversed_spends else None
-            self.write(expected, "reverseSpend", original, b32(bucket), amount, day_number(self.today),
-                       b32("undo"))
+            self.write(
+                expected, "reverseSpend", original, b32(bucket), amount, day_number(self.today), b32("undo")
+            )
             if expected is None:
                 self.balances[bucket] += amount
                 self.reversed_spends.add(original)
@@ -416,8 +440,9 @@ def test_ledgerInvariant_incomeEqualsBalancesPlusSpent(ledger: Ledger) -> None:
         @rule(amount=amounts)
         def receive_deposit(self, amount: int) -> None:
             before = self.chain_balances()
-            receipt = self.write(None, "receiveDeposit", amount, day_number(self.today), b32("payer"),
-                                 b32("DEP"), Z)
+            receipt = self.write(
+                None, "receiveDeposit", amount, day_number(self.today), b32("payer"), b32("DEP"), Z
+            )
             [event] = led.logs(receipt, "RevenueLedger", "DepositReceived")
             self.deposits[event["seq"]] = amount
             assert self.chain_balances() == before  # a deposit is a liability, never income
@@ -469,14 +494,16 @@ def test_batchOf1025_isRefused_andOf1024_isAccepted(fresh: Ledger, lotus: Commun
     acct, seq = lotus.people["accountant"], fresh.next_seq(lotus)
     # the largest amounts: lanes accumulate 1,024 parts below 2^53 each without carrying
     incomes = [Income("parking", MAX - i, today, f"B{i}") for i in range(1025)]
-    args = fresh.rejects("RevenueMalformedBatch", acct, "RevenueLedger", "postIncomes", lotus.id, seq,
-                         pack_batch(incomes))
+    args = fresh.rejects(
+        "RevenueMalformedBatch", acct, "RevenueLedger", "postIncomes", lotus.id, seq, pack_batch(incomes)
+    )
     assert args["words"] == 3 * 1025
     assert fresh.next_seq(lotus) == seq
 
     batch = incomes[:1024]
-    receipt = fresh.send(acct, "RevenueLedger", "postIncomes", lotus.id, seq, pack_batch(batch),
-                         gas=29_000_000)
+    receipt = fresh.send(
+        acct, "RevenueLedger", "postIncomes", lotus.id, seq, pack_batch(batch), gas=29_000_000
+    )
     assert int(receipt["gasUsed"], 16) < 15_000_000  # about 7k gas an entry
     events = fresh.logs(receipt, "RevenueLedger", "IncomeRecorded")
     assert [e["seq"] for e in events] == list(range(seq, seq + 1024))
@@ -500,13 +527,33 @@ def test_policyCannotStartOnADayAlreadySplit_soReversalsTakeBackWhatTheIncomeGav
     fresh.activate(lotus, ["maintenance"], [10_000], today)
     [income] = fresh.logs(fresh.income(lotus, 1000, today), "RevenueLedger", "IncomeRecorded")
     assert income["policyVersion"] == 1 and fresh.balance(lotus, "maintenance") == 1000
-    args = fresh.rejects("RevenueInvalidEffectiveDate", lotus.people["committee"], "RevenueLedger", "activatePolicy",
-                         lotus.id, fresh.next_seq(lotus), [b32("welfare")], [10_000], day_number(today), b"\0" * 32)
+    args = fresh.rejects(
+        "RevenueInvalidEffectiveDate",
+        lotus.people["committee"],
+        "RevenueLedger",
+        "activatePolicy",
+        lotus.id,
+        fresh.next_seq(lotus),
+        [b32("welfare")],
+        [10_000],
+        day_number(today),
+        b"\0" * 32,
+    )
     assert args["earliest"] == day_number(today) + 1
     fresh.activate(lotus, ["welfare"], [10_000], today + dt.timedelta(days=1))
     day = day_number(today)
-    receipt = fresh.send(lotus.people["accountant"], "RevenueLedger", "reverseIncome", lotus.id,
-                         fresh.next_seq(lotus), income["seq"], 1000, day, day, b32("duplicate"))
+    receipt = fresh.send(
+        lotus.people["accountant"],
+        "RevenueLedger",
+        "reverseIncome",
+        lotus.id,
+        fresh.next_seq(lotus),
+        income["seq"],
+        1000,
+        day,
+        day,
+        b32("duplicate"),
+    )
     [reversal] = fresh.logs(receipt, "RevenueLedger", "IncomeReversed")
     assert reversal["policyVersion"] == income["policyVersion"]
     assert fresh.balance(lotus, "maintenance") == 0

@@ -47,29 +47,101 @@ def test_restrictedFunction_refusesOtherRolesAndOtherCommunities(
 
 def test_registerCommunity_onlyOperator(fresh: Ledger, lotus: Community) -> None:
     for account in (lotus.people["admin"], fresh.outsider):
-        fresh.rejects("OwnableUnauthorizedAccount", account, "CommunityRoles", "registerCommunity", "x", 480, account.address)
+        fresh.rejects(
+            "OwnableUnauthorizedAccount",
+            account,
+            "CommunityRoles",
+            "registerCommunity",
+            "x",
+            480,
+            account.address,
+        )
 
 
-def test_grantAndRevoke_areEventsAndScopedToTheCommunity(fresh: Ledger, lotus: Community, bamboo: Community) -> None:
+def test_grantAndRevoke_areEventsAndScopedToTheCommunity(
+    fresh: Ledger, lotus: Community, bamboo: Community
+) -> None:
     newcomer = fresh.new_key()
-    receipt = fresh.send(lotus.people["admin"], "CommunityRoles", "grantRole", lotus.id, role_id("accountant"), newcomer.address)
+    receipt = fresh.send(
+        lotus.people["admin"],
+        "CommunityRoles",
+        "grantRole",
+        lotus.id,
+        role_id("accountant"),
+        newcomer.address,
+    )
     [granted] = fresh.logs(receipt, "CommunityRoles", "CommunityRoleGranted")
-    assert granted["account"] == newcomer.address.lower() and granted["sender"] == lotus.people["admin"].address.lower()
-    assert fresh.call("CommunityRoles", "hasRole", lotus.id, role_id("accountant"), newcomer.address) == (True,)
-    assert fresh.call("CommunityRoles", "hasRole", bamboo.id, role_id("accountant"), newcomer.address) == (False,)
+    assert (
+        granted["account"] == newcomer.address.lower()
+        and granted["sender"] == lotus.people["admin"].address.lower()
+    )
+    assert fresh.call("CommunityRoles", "hasRole", lotus.id, role_id("accountant"), newcomer.address) == (
+        True,
+    )
+    assert fresh.call("CommunityRoles", "hasRole", bamboo.id, role_id("accountant"), newcomer.address) == (
+        False,
+    )
     # The new accountant can post in lotus-garden, not in bamboo-court.
-    fresh.send(newcomer, "RevenueLedger", "postIncome", lotus.id, fresh.next_seq(lotus), b16("parking"), 100,
-               20454, b32("R1"), Z)
-    fresh.rejects("AccessMissingRole", newcomer, "RevenueLedger", "postIncome", bamboo.id, 1, b16("parking"), 100,
-                  20454, b32("R1"), Z)
-    receipt = fresh.send(lotus.people["admin"], "CommunityRoles", "revokeRole", lotus.id, role_id("accountant"), newcomer.address)
-    assert fresh.logs(receipt, "CommunityRoles", "CommunityRoleRevoked")[0]["account"] == newcomer.address.lower()
-    fresh.rejects("AccessMissingRole", newcomer, "RevenueLedger", "postIncome", lotus.id, fresh.next_seq(lotus),
-                  b16("parking"), 100, 20454, b32("R2"), Z)
+    fresh.send(
+        newcomer,
+        "RevenueLedger",
+        "postIncome",
+        lotus.id,
+        fresh.next_seq(lotus),
+        b16("parking"),
+        100,
+        20454,
+        b32("R1"),
+        Z,
+    )
+    fresh.rejects(
+        "AccessMissingRole",
+        newcomer,
+        "RevenueLedger",
+        "postIncome",
+        bamboo.id,
+        1,
+        b16("parking"),
+        100,
+        20454,
+        b32("R1"),
+        Z,
+    )
+    receipt = fresh.send(
+        lotus.people["admin"],
+        "CommunityRoles",
+        "revokeRole",
+        lotus.id,
+        role_id("accountant"),
+        newcomer.address,
+    )
+    assert (
+        fresh.logs(receipt, "CommunityRoles", "CommunityRoleRevoked")[0]["account"]
+        == newcomer.address.lower()
+    )
+    fresh.rejects(
+        "AccessMissingRole",
+        newcomer,
+        "RevenueLedger",
+        "postIncome",
+        lotus.id,
+        fresh.next_seq(lotus),
+        b16("parking"),
+        100,
+        20454,
+        b32("R2"),
+        Z,
+    )
 
 
 def test_registerCommunity_validatesSlugAndOffset(fresh: Ledger) -> None:
     op = fresh.operator
-    fresh.rejects("AccessInvalidSlug", op, "CommunityRoles", "registerCommunity", "Lotus Garden", 480, op.address)
-    fresh.rejects("AccessInvalidUtcOffset", op, "CommunityRoles", "registerCommunity", "ok-slug", 481, op.address)
-    fresh.rejects("AccessCommunityExists", op, "CommunityRoles", "registerCommunity", "lotus-garden", 480, op.address)
+    fresh.rejects(
+        "AccessInvalidSlug", op, "CommunityRoles", "registerCommunity", "Lotus Garden", 480, op.address
+    )
+    fresh.rejects(
+        "AccessInvalidUtcOffset", op, "CommunityRoles", "registerCommunity", "ok-slug", 481, op.address
+    )
+    fresh.rejects(
+        "AccessCommunityExists", op, "CommunityRoles", "registerCommunity", "lotus-garden", 480, op.address
+    )

@@ -55,15 +55,22 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     tmp: Path = tmp_path_factory.mktemp(request.param)
     urls = make_database_url(request.param, tmp)
     url = next(urls)
-    settings = Settings(home=tmp / "home", database_url=url, node_port=free_port(), env="test",
-                        keystore_scrypt_n=2**4)
+    settings = Settings(
+        home=tmp / "home", database_url=url, node_port=free_port(), env="test", keystore_scrypt_n=2**4
+    )
     svc = LedgerService.init(settings, genesis_timestamp=at(D(2026, 1, 1), hour=0))
     w = World(svc)
     try:
         for slug in (A, B, C):
             add_community(svc, slug)
-        revenue.set_policy(svc, A, {"maintenance": 6000, "welfare": 3000, "operations": 1000}, D(2026, 1, 1),
-                           signer=f"{A}:committee", decision="owners' assembly 2025-12")
+        revenue.set_policy(
+            svc,
+            A,
+            {"maintenance": 6000, "welfare": 3000, "operations": 1000},
+            D(2026, 1, 1),
+            signer=f"{A}:committee",
+            decision="owners' assembly 2025-12",
+        )
         w.set_date(D(2026, 1, 15))
         w.income(A, "elevator_ads", 12_000_000, D(2026, 1, 15), "AD-2026-001")
         w.set_date(D(2026, 2, 10))
@@ -71,15 +78,29 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         w.income(C, "shared_parking", 12_000_000, D(2026, 2, 10), "SP-2026-Q1")
         w.income(C, "parking", 4_800_000, D(2026, 2, 10), "PK-2026-Q1")
         w.set_date(D(2026, 3, 10))
-        revenue.spend(svc, A, "maintenance", 3_000_000, D(2026, 3, 10), "REPAIR-0310", signer=f"{A}:accountant",
-                      evidence="elevator repair invoice")
+        revenue.spend(
+            svc,
+            A,
+            "maintenance",
+            3_000_000,
+            D(2026, 3, 10),
+            "REPAIR-0310",
+            signer=f"{A}:accountant",
+            evidence="elevator repair invoice",
+        )
         w.set_date(D(2026, 4, 2))
         for slug in (A, B, C):
             closed = close_period(svc, slug, "2026Q1", signer=f"{slug}:accountant")
             w.q1_closed_bytes[slug] = closed.statement.body
         w.set_date(D(2026, 4, 15))
-        revenue.set_policy(svc, B, {"maintenance": 6000, "welfare": 4000}, D(2026, 4, 15),
-                           signer=f"{B}:committee", decision="owners' assembly 2026-04")
+        revenue.set_policy(
+            svc,
+            B,
+            {"maintenance": 6000, "welfare": 4000},
+            D(2026, 4, 15),
+            signer=f"{B}:committee",
+            decision="owners' assembly 2026-04",
+        )
         svc.sync()
         yield w
     finally:
@@ -91,11 +112,18 @@ def test_AS1_elevatorAds_everyYuanSplit(world: World) -> None:
     s = world.statement(A, "2026Q1")
     assert s["income"] == {"total": world.posted[A], "by_source": {"elevator_ads": 12_000_000}}
     assert s["income"]["total"] == 12_000_000
-    assert s["allocated"] == {"total": 12_000_000,
-                              "by_bucket": {"maintenance": 7_200_000, "operations": 1_200_000, "welfare": 3_600_000}}
+    assert s["allocated"] == {
+        "total": 12_000_000,
+        "by_bucket": {"maintenance": 7_200_000, "operations": 1_200_000, "welfare": 3_600_000},
+    }
     assert s["spent"] == {"total": 3_000_000, "by_bucket": {"maintenance": 3_000_000}}
     closing = {b: v["closing"] for b, v in s["balances"].items()}
-    assert closing == {"maintenance": 4_200_000, "operations": 1_200_000, "owners_common": 0, "welfare": 3_600_000}
+    assert closing == {
+        "maintenance": 4_200_000,
+        "operations": 1_200_000,
+        "owners_common": 0,
+        "welfare": 3_600_000,
+    }
     assert s["awaiting_decision"] == 0 and s["status"] == "closed"
     for line in s["balances"].values():
         assert line["opening"] + line["allocated"] + line["reallocated"] - line["spent"] == line["closing"]
@@ -109,7 +137,11 @@ def test_AS2_noPolicy_heldInOwnersCommon_thenReallocatedInQ2(world: World) -> No
     assert q1["awaiting_decision"] == 1_000_000 and "awaiting_decision" in q1["flags"]
     q2 = world.statement(B, "2026Q2")
     assert q2["status"] == "provisional"
-    assert q2["reallocated"]["by_bucket"] == {"maintenance": 600_000, "owners_common": -1_000_000, "welfare": 400_000}
+    assert q2["reallocated"]["by_bucket"] == {
+        "maintenance": 600_000,
+        "owners_common": -1_000_000,
+        "welfare": 400_000,
+    }
     assert sum(q2["reallocated"]["by_bucket"].values()) == 0
     assert q2["awaiting_decision"] == 0 and q2["income"]["total"] == 0
     assert q2["balances"]["owners_common"]["opening"] == 1_000_000
@@ -144,8 +176,9 @@ def test_closedPeriod_refusesIncomeDatedInside(world: World) -> None:
 
 def test_repeatedInvoiceReference_isRefusedNamingIt(world: World) -> None:
     with pytest.raises(Conflict) as err:
-        revenue.post_income(world.svc, A, Income("elevator_ads", 100, D(2026, 4, 15), "AD-2026-001"),
-                            signer=f"{A}:accountant")
+        revenue.post_income(
+            world.svc, A, Income("elevator_ads", 100, D(2026, 4, 15), "AD-2026-001"), signer=f"{A}:accountant"
+        )
     assert "AD-2026-001" in err.value.message
 
 
