@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ledger_service.chain.journal import Write
 from ledger_service.chain.journal_tables import JournalEntry
 from ledger_service.core.errors import Conflict, InvalidInput
+from ledger_service.core.pseudonyms import pseudonym
 from ledger_service.revenue.encoding import (
     OWNERS_COMMON,
     Income,
@@ -250,7 +251,9 @@ def receive_deposit(
     signer: str,
     evidence: str | bytes | None = None,
 ) -> JournalEntry:
+    """Record a deposit received. The payer is written on chain only as a keyed pseudonym."""
     check_amount(amount)
+    payer = pseudonym(svc.settings.data_key.get_secret_value(), slug, "payer", payer_ref)
     return _write(
         svc,
         slug,
@@ -258,7 +261,7 @@ def receive_deposit(
         [
             amount,
             day_number(when),
-            _hex(evidence_hash(payer_ref)),
+            _hex(payer),
             _hex(fixed_text(ref, 32, "reference")),
             _hex(evidence_hash(evidence)),
         ],
