@@ -163,6 +163,7 @@ MESSAGES: dict[str, tuple[int, Message]] = {
     ),
     "RevenuePaused": (423, lambda a: f"the ledger of community {community_name(a['community'])} is paused"),
     "EnforcedPause": (423, lambda a: "all ledgers are paused by the operator"),
+    "ExpectedPause": (409, lambda a: "the ledgers are not paused"),
     "RevenueOnlyGovernance": (403, lambda a: "policies are activated through the governance process"),
     "RevenueOnlyAnchor": (403, lambda a: "only the audit anchor closes periods"),
     "RevenueStaleStatement": (
