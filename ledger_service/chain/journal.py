@@ -525,7 +525,7 @@ class Journal:
             "to": self.deployment.address(stream[0]),
             "data": "0x" + fn.encode(bytes.fromhex(stream[1][2:])).hex(),
         }
-        out = self.sender._rpc("eth_call", [call, block])
+        out = self.sender.rpc.call("eth_call", [call, block])
         return int(fn.decode_output(bytes.fromhex(out[2:]))[0])
 
     def _allocate(self, stream: Stream) -> int:
@@ -836,7 +836,7 @@ class Journal:
         found: dict[str, Receipt] = {}
         for start in range(0, len(hashes), 200):
             chunk = [_norm(h) for h in hashes[start : start + 200]]
-            results = self.sender._rpc_batch([("eth_getTransactionReceipt", [h]) for h in chunk])
+            results = self.sender.rpc.batch([("eth_getTransactionReceipt", [h]) for h in chunk])
             for h, receipt in zip(chunk, results, strict=True):
                 if receipt is not None and receipt.get("blockHash") is not None:
                     found[h] = receipt
@@ -844,7 +844,7 @@ class Journal:
 
     def _known(self, tx_hash: str) -> bool:
         """The node has the transaction (in its pool, or mined)."""
-        return self.sender._rpc("eth_getTransactionByHash", [_norm(tx_hash)]) is not None
+        return self.sender.rpc.call("eth_getTransactionByHash", [_norm(tx_hash)]) is not None
 
     def _why(self, row: JournalEntry) -> LedgerError | None:
         """Why ``row``'s mined transaction reverted: the decoded error, ``None`` if replay says nothing."""
@@ -958,7 +958,7 @@ class Journal:
                     report.lost.append(row.id)
 
     def _check_recent_mined(self, report: Recovery) -> None:
-        head = _int(self.sender._rpc("eth_blockNumber", []))
+        head = _int(self.sender.rpc.call("eth_blockNumber", []))
         with self.db.session() as s:
             rows = list(
                 s.scalars(

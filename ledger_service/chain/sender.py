@@ -23,15 +23,14 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
-import requests
 from eth_account.signers.local import LocalAccount
 from eth_utils import to_checksum_address
 from web3 import Web3
-from web3.types import RPCEndpoint
 
-from ledger_service.core.errors import ChainUnavailable, ConfigError, NotFound, TransactionFailed
+from ledger_service.chain.rpc import RawRpc, RpcError, _hex_data
+from ledger_service.core.errors import ConfigError, NotFound, TransactionFailed
 
 log = logging.getLogger(__name__)
 
@@ -110,47 +109,6 @@ class SignedTx:
     sender: str
 
 
-class RpcError(TransactionFailed):
-    """The node answered a call with a JSON-RPC error that no more specific error covers.
-
-    ``rpc_code``, ``rpc_message`` and ``rpc_data`` are the error object's fields, kept whole.
-    """
-
-    code = "rpc_error"
-
-    def __init__(self, method: str, error: dict[str, Any]) -> None:
-        self.method = method
-        self.rpc_code = error.get("code")
-        self.rpc_message = str(error.get("message", ""))
-        self.rpc_data = error.get("data")
-        super().__init__(
-            f"the node refused {method}: {self.rpc_message} (code {self.rpc_code})",
-            method=method,
-            rpc_code=self.rpc_code,
-        )
-
-    def is_revert(self) -> bool:
-        return self.rpc_code == 3 or "revert" in self.rpc_message.lower()
-
-    def revert_bytes(self) -> bytes | None:
-        return _hex_data(self.rpc_data)
-
-
-def _hex_data(data: Any) -> bytes | None:
-    """Revert bytes from the shapes nodes use: ``"0x.."``, ``{"data": "0x.."}``, ``"Reverted 0x.."``."""
-    if isinstance(data, dict):
-        data = data.get("data")
-    if not isinstance(data, str):
-        return None
-    text = data.strip()
-    if text.lower().startswith("reverted "):
-        text = text.split(" ", 1)[1]
-    if not text.startswith(("0x", "0X")):
-        return None
-    try:
-        return bytes.fromhex(text[2:])
-    except ValueError:
-        return None
 
 
 def revert_data(exc: BaseException) -> bytes | None:
@@ -216,6 +174,8 @@ class Sender:
         self.poll_interval = poll_interval
         self.fee_ttl = fee_ttl
         self._provider = w3.provider
+        #: Raw JSON-RPC on the same provider (shared with the journal).
+        self.rpc = RawRpc(w3.provider)
         self._chain_id: int | None = None
         self._fee_mode: FeeMode | None = None
         self._fees: tuple[float, dict[str, int]] | None = None
@@ -228,42 +188,11 @@ class Sender:
 
     # -- JSON-RPC -----------------------------------------------------------------------------------
 
-    def _endpoint(self) -> str:
-        return str(getattr(self._provider, "endpoint_uri", self._provider))
-
     def _rpc(self, method: str, params: Sequence[Any]) -> Any:
-        """One raw JSON-RPC call: the result, ``RpcError`` for an error object, ``ChainUnavailable``."""
-        try:
-            response = self._provider.make_request(RPCEndpoint(method), list(params))
-        except (requests.RequestException, ConnectionError, TimeoutError) as e:
-            raise ChainUnavailable(
-                f"the chain node at {self._endpoint()} does not answer ({method}): {e}", method=method
-            ) from e
-        if "error" in response:
-            raise RpcError(method, cast(dict[str, Any], response["error"]))
-        return response.get("result")
+        return self.rpc.call(method, list(params))
 
     def _rpc_batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
-        """Several calls in one HTTP round-trip; results in order, ``RpcError`` on the first error."""
-        if len(calls) == 1:
-            return [self._rpc(*calls[0])]
-        batch = getattr(self._provider, "make_batch_request", None)
-        if batch is None:
-            return [self._rpc(m, p) for m, p in calls]
-        try:
-            responses = batch([(RPCEndpoint(m), p) for m, p in calls])
-        except NotImplementedError:
-            return [self._rpc(m, p) for m, p in calls]
-        except (requests.RequestException, ConnectionError, TimeoutError) as e:
-            raise ChainUnavailable(f"the chain node at {self._endpoint()} does not answer: {e}") from e
-        if isinstance(responses, dict):  # the node refused the whole batch
-            raise RpcError(calls[0][0], cast(dict[str, Any], responses.get("error", {})))
-        results = []
-        for (method, _), response in zip(calls, responses, strict=True):
-            if "error" in response:
-                raise RpcError(method, cast(dict[str, Any], response["error"]))
-            results.append(response.get("result"))
-        return results
+        return self.rpc.batch(calls)
 
     # -- chain facts --------------------------------------------------------------------------------
 

@@ -29,18 +29,16 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, cast
 
-import requests
 from eth_abi.abi import default_codec
 from sqlalchemy import column, delete, select, table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from web3 import Web3
-from web3.types import RPCEndpoint
 
 from ledger_service.chain.abi import EventAbi, contract_abi
 from ledger_service.chain.deploy import Deployment
 from ledger_service.chain.node import connect
-from ledger_service.chain.sender import RpcError
+from ledger_service.chain.rpc import RawRpc, RpcError
 from ledger_service.core.errors import ChainUnavailable, ConfigError
 from ledger_service.db.base import INDEXED_TABLES, Base, utcnow
 from ledger_service.db.session import Database
@@ -194,6 +192,7 @@ class Indexer:
         self.progress = progress
         self.chain_id = deployment.chain_id
         self._provider = self.w3.provider
+        self.rpc = RawRpc(self.w3.provider)
         self._chain_checked = False
         self._stop: threading.Event | None = None
         self.routes = self._build_routes()
@@ -219,42 +218,11 @@ class Indexer:
 
     # -- JSON-RPC -----------------------------------------------------------------------------------
 
-    def _endpoint(self) -> str:
-        return str(getattr(self._provider, "endpoint_uri", self._provider))
-
     def _rpc(self, method: str, params: list[Any]) -> Any:
-        """One raw call; ``ChainUnavailable`` when the node does not answer, ``RpcError`` on refusal."""
-        try:
-            response = self._provider.make_request(RPCEndpoint(method), params)
-        except (requests.RequestException, ConnectionError, TimeoutError) as e:
-            raise ChainUnavailable(
-                f"the chain node at {self._endpoint()} does not answer ({method}): {e}", method=method
-            ) from e
-        if "error" in response:
-            raise RpcError(method, cast(dict[str, Any], response["error"]))
-        return response.get("result")
+        return self.rpc.call(method, params)
 
     def _rpc_batch(self, calls: list[tuple[str, list[Any]]]) -> list[Any]:
-        """Many calls in one HTTP request (results in call order); falls back to one by one."""
-        if len(calls) == 1:
-            return [self._rpc(*calls[0])]
-        batch = getattr(self._provider, "make_batch_request", None)
-        if batch is None:
-            return [self._rpc(m, p) for m, p in calls]
-        try:
-            responses = batch([(RPCEndpoint(m), p) for m, p in calls])
-        except NotImplementedError:
-            return [self._rpc(m, p) for m, p in calls]
-        except (requests.RequestException, ConnectionError, TimeoutError) as e:
-            raise ChainUnavailable(f"the chain node at {self._endpoint()} does not answer: {e}") from e
-        if isinstance(responses, dict):  # the node refused the whole batch
-            raise RpcError(calls[0][0], cast(dict[str, Any], responses.get("error", {})))
-        results = []
-        for (method, _), response in zip(calls, responses, strict=True):
-            if "error" in response:
-                raise RpcError(method, cast(dict[str, Any], response["error"]))
-            results.append(response.get("result"))
-        return results
+        return self.rpc.batch(calls)
 
     def _headers(self, numbers: Iterable[int]) -> dict[int, Header | None]:
         """Headers by number, raw, in batch requests; ``None`` for blocks the node does not have."""
@@ -302,7 +270,7 @@ class Indexer:
         chain_id, genesis = self._rpc_batch([("eth_chainId", []), ("eth_getBlockByNumber", ["0x0", False])])
         if int(chain_id, 16) != self.chain_id:
             raise ConfigError(
-                f"the node at {self._endpoint()} is chain {int(chain_id, 16)}, "
+                f"the node at {self.rpc.endpoint()} is chain {int(chain_id, 16)}, "
                 f"the deployment is on chain {self.chain_id}"
             )
         if (
@@ -311,7 +279,7 @@ class Indexer:
             and genesis["hash"] != self.deployment.genesis_hash.lower()
         ):
             raise ConfigError(
-                f"the node at {self._endpoint()} has genesis {genesis['hash']}, "
+                f"the node at {self.rpc.endpoint()} has genesis {genesis['hash']}, "
                 f"the deployment was made on genesis {self.deployment.genesis_hash}"
             )
         self._chain_checked = True
