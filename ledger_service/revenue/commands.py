@@ -54,7 +54,7 @@ def _write(
             CONTRACT,
             svc.community_id(slug),
             function,
-            args,
+            tuple(args),
             seq_count=count,
             signer=account.address,
             client_key=client_key,
@@ -81,16 +81,18 @@ def check_refs_unused(svc: LedgerService, slug: str, refs: Sequence[str]) -> Non
             )
         )
         if not used:
-            pending = s.scalars(
-                select(JournalEntry.payload).where(
-                    JournalEntry.community == cid,
-                    JournalEntry.contract == CONTRACT,
-                    JournalEntry.status.in_(("queued", "signed", "sent")),
+            pending = list(
+                s.scalars(
+                    select(JournalEntry.payload).where(
+                        JournalEntry.community == cid,
+                        JournalEntry.contract == CONTRACT,
+                        JournalEntry.status.in_(("queued", "signed", "sent")),
+                    )
                 )
             )
             used = {ref for ref in seen for p in pending if _hex(fixed_text(ref, 32, "reference")) in p}
     if used:
-        ref = sorted(used)[0]
+        ref = sorted(u for u in used if u is not None)[0]
         raise Conflict(
             f"reference '{ref}' was already posted for community {slug}; "
             "correct the original with a reversal instead of posting it again",

@@ -70,7 +70,7 @@ def revenue_section(conn: Connection, q: Query) -> SectionResult:
         .group_by(RevenueEntry.kind, RevenueEntry.source)
     )
     for kind, source, total in rows:
-        by_source[source] += int(total) if kind == "income" else -int(total)
+        by_source[str(source)] += int(total) if kind == "income" else -int(total)
 
     # bucket movements: before the period (opening) and inside it, by kind
     mv = RevenueMovement
@@ -83,12 +83,12 @@ def revenue_section(conn: Connection, q: Query) -> SectionResult:
 
     line(OWNERS_COMMON)
     before = (mv.business_date < p.start).label("before")
-    rows = conn.execute(
+    moves = conn.execute(
         select(mv.bucket, mv.kind, before, func.sum(mv.amount))
         .where(mv.community == q.community, mv.block_number <= q.as_of_block, mv.business_date <= p.end)
         .group_by(mv.bucket, mv.kind, before)
     )
-    for bucket, kind, is_before, total in rows:
+    for bucket, kind, is_before, total in moves:
         b = line(bucket)
         if is_before:
             b["opening"] += int(total)
@@ -104,7 +104,7 @@ def revenue_section(conn: Connection, q: Query) -> SectionResult:
     dep = {k: 0 for k in ("received", "returned")}
     held = 0
     in_p = (RevenueEntry.business_date >= p.start).label("in_period")
-    rows = conn.execute(
+    deposits = conn.execute(
         select(RevenueEntry.kind, in_p, func.sum(RevenueEntry.amount))
         .where(
             visible,
@@ -113,10 +113,10 @@ def revenue_section(conn: Connection, q: Query) -> SectionResult:
         )
         .group_by(RevenueEntry.kind, in_p)
     )
-    for kind, in_p, total in rows:
+    for kind, within, total in deposits:
         sign = 1 if kind == "deposit_received" else -1
         held += sign * int(total)
-        if in_p:
+        if within:
             dep["received" if sign > 0 else "returned"] += int(total)
 
     entries_rows = conn.execute(
