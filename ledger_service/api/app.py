@@ -16,62 +16,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi import APIRouter, FastAPI, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ledger_service.api.auth import Caller, authenticate
+from ledger_service.api.deps import PREFIX, Writes, period_of
 from ledger_service.api.schemas import (
-    BatchOut,
-    CloseOut,
     CommunityOut,
-    DepositIn,
-    DepositReturnIn,
     ErrorOut,
-    IncomeBatchIn,
-    IncomeIn,
-    PolicyIn,
-    ReversalIn,
-    SpendIn,
-    WriteOut,
 )
-from ledger_service.audit.commands import close_period
-from ledger_service.chain.journal_tables import JournalEntry
+from ledger_service.audit import routes as audit_routes
 from ledger_service.communities.tables import Community
-from ledger_service.core.errors import ChainUnavailable, Forbidden, InvalidInput, LedgerError, Unauthorized
-from ledger_service.revenue import commands as revenue
-from ledger_service.revenue.encoding import Income, evidence_hash
+from ledger_service.core.errors import LedgerError
+from ledger_service.revenue import routes as revenue_routes
 from ledger_service.service import LedgerService
 from ledger_service.statements.export import statement_csv
-from ledger_service.statements.periods import Period, parse_period
+from ledger_service.statements.periods import Period
 from ledger_service.statements.store import ServedStatement, get_statement
 
 log = logging.getLogger(__name__)
-
-PREFIX = "/api/v1"
-QUEUED = "queued"
-
-_bearer = HTTPBearer(auto_error=False, description="an API token made with `civic-ledger token create`")
-
-#: What a write route may answer besides its success.
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut, "description": "no token, or an unknown or revoked one"},
-    403: {"model": ErrorOut, "description": "the token is for another community or role"},
-    409: {"model": ErrorOut, "description": "refused: a closed period, a repeated reference, a balance"},
-    422: {"model": ErrorOut, "description": "the request is malformed"},
-}
-_ACTION = {
-    "accountant": "posting revenue, spending, reversals, deposits and closing periods",
-    "committee": "setting allocation policies",
-}
 
 
 def _error_body(code: str, message: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -101,66 +69,6 @@ def _readable(errors: Sequence[Any]) -> str:
     return "; ".join(out) or "the request is malformed"
 
 
-def require(role: str) -> Callable[..., Caller]:
-    """A dependency: the caller's token must be for the path's community and for ``role``."""
-
-    def dependency(
-        request: Request,
-        slug: str,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> Caller:
-        if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-            raise Unauthorized("this needs an API token: send the header 'Authorization: Bearer <token>'")
-        svc: LedgerService = request.app.state.svc
-        caller = authenticate(svc.db, credentials.credentials)
-        if caller.community != slug:
-            raise Forbidden(
-                f"this token is for community {caller.community}, not {slug}; use a token of {slug}",
-                token_community=caller.community,
-                community=slug,
-            )
-        if caller.role != role:
-            raise Forbidden(
-                f"this token acts as {caller.role} of {slug}; "
-                f"{_ACTION.get(role, 'this')} needs the {role} role",
-                token_role=caller.role,
-                required_role=role,
-            )
-        return caller
-
-    return dependency
-
-
-Accountant = Annotated[Caller, Depends(require("accountant"))]
-Committee = Annotated[Caller, Depends(require("committee"))]
-
-
-def _out(entry: JournalEntry) -> WriteOut:
-    return WriteOut(
-        id=entry.id,
-        status=entry.status,
-        seq=entry.seq,
-        seq_count=entry.seq_count,
-        tx_hash=entry.tx_hash,
-        block_number=entry.block_number,
-    )
-
-
-def _evidence(text: str | None) -> bytes:
-    return evidence_hash(text)
-
-
-def _income(body: IncomeIn) -> Income:
-    return Income(body.source, body.amount, body.business_date, body.ref, _evidence(body.evidence))
-
-
-def _period(label: str) -> Period:
-    try:
-        return parse_period(label)
-    except (ValueError, TypeError) as e:
-        raise InvalidInput(str(e)) from None
-
-
 def create_app(svc: LedgerService, *, explorer: bool = True, public_url: str | None = None) -> FastAPI:
     """The API over ``svc``; with ``explorer`` (and the explorer package present) mounted at ``/``.
 
@@ -175,7 +83,6 @@ def create_app(svc: LedgerService, *, explorer: bool = True, public_url: str | N
         redoc_url=None,
     )
     app.state.svc = svc
-    write_lock = threading.Lock()
 
     @app.exception_handler(LedgerError)
     async def ledger_error(_request: Request, exc: LedgerError) -> JSONResponse:
@@ -194,179 +101,13 @@ def create_app(svc: LedgerService, *, explorer: bool = True, public_url: str | N
         code = "not_found" if exc.status_code == 404 else "http_error"
         return JSONResponse(_error_body(code, str(exc.detail)), status_code=exc.status_code)
 
-    @contextmanager
-    def writing() -> Iterator[None]:
-        """One write at a time through the API; afterwards the index catches up with the chain."""
-        with write_lock:
-            yield
-            try:
-                svc.sync()
-            except ChainUnavailable as e:
-                log.warning("write journaled but not indexed yet: %s", e.message)
-
-    def answer(response: Response, entries: Sequence[JournalEntry]) -> None:
-        response.status_code = 202 if any(e.status == QUEUED for e in entries) else 201
-
     api = APIRouter(prefix=PREFIX)
 
-    # -- writes -----------------------------------------------------------------------------------
+    # -- writes: each bounded context brings its own routes ------------------------------------------
 
-    @api.post(
-        "/communities/{slug}/incomes",
-        status_code=201,
-        response_model=WriteOut,
-        responses=ERRORS,
-        tags=["writes"],
-        summary="Post one income (split by the policy in force)",
-    )
-    def post_income(slug: str, body: IncomeIn, caller: Accountant, response: Response) -> WriteOut:
-        with writing():
-            entry = revenue.post_income(svc, slug, _income(body), signer=caller.address)
-        answer(response, [entry])
-        return _out(entry)
-
-    @api.post(
-        "/communities/{slug}/incomes/batch",
-        status_code=201,
-        response_model=BatchOut,
-        responses=ERRORS,
-        tags=["writes"],
-        summary="Post many incomes: all are checked first, then sent in batches",
-    )
-    def post_incomes(slug: str, body: IncomeBatchIn, caller: Accountant, response: Response) -> BatchOut:
-        with writing():
-            entries = revenue.post_incomes(
-                svc, slug, [_income(i) for i in body.incomes], signer=caller.address
-            )
-        answer(response, entries)
-        return BatchOut(count=len(body.incomes), writes=[_out(e) for e in entries])
-
-    @api.post(
-        "/communities/{slug}/spends",
-        status_code=201,
-        response_model=WriteOut,
-        responses=ERRORS,
-        tags=["writes"],
-        summary="Spend from a bucket (never more than its balance)",
-    )
-    def spend(slug: str, body: SpendIn, caller: Accountant, response: Response) -> WriteOut:
-        with writing():
-            entry = revenue.spend(
-                svc,
-                slug,
-                body.bucket,
-                body.amount,
-                body.business_date,
-                body.ref,
-                signer=caller.address,
-                evidence=body.evidence,
-            )
-        answer(response, [entry])
-        return _out(entry)
-
-    @api.post(
-        "/communities/{slug}/reversals",
-        status_code=201,
-        response_model=WriteOut,
-        responses=ERRORS,
-        tags=["writes"],
-        summary="Reverse an income or a spend by its sequence number, with a reason",
-    )
-    def reverse(slug: str, body: ReversalIn, caller: Accountant, response: Response) -> WriteOut:
-        with writing():
-            entry = revenue.reverse(
-                svc, slug, body.seq, body.reason, body.business_date, signer=caller.address
-            )
-        answer(response, [entry])
-        return _out(entry)
-
-    @api.post(
-        "/communities/{slug}/deposits",
-        status_code=201,
-        response_model=WriteOut,
-        responses=ERRORS,
-        tags=["writes"],
-        summary="Receive a deposit (a liability: never income, never allocated)",
-    )
-    def receive_deposit(slug: str, body: DepositIn, caller: Accountant, response: Response) -> WriteOut:
-        with writing():
-            entry = revenue.receive_deposit(
-                svc,
-                slug,
-                body.amount,
-                body.business_date,
-                body.payer_ref,
-                body.ref,
-                signer=caller.address,
-                evidence=body.evidence,
-            )
-        answer(response, [entry])
-        return _out(entry)
-
-    @api.post(
-        "/communities/{slug}/deposits/{deposit_seq}/returns",
-        status_code=201,
-        response_model=WriteOut,
-        responses=ERRORS,
-        tags=["writes"],
-        summary="Return (part of) a deposit to its payer",
-    )
-    def return_deposit(
-        slug: str, deposit_seq: int, body: DepositReturnIn, caller: Accountant, response: Response
-    ) -> WriteOut:
-        with writing():
-            entry = revenue.return_deposit(
-                svc,
-                slug,
-                deposit_seq,
-                body.amount,
-                body.business_date,
-                body.ref,
-                signer=caller.address,
-                evidence=body.evidence,
-            )
-        answer(response, [entry])
-        return _out(entry)
-
-    @api.post(
-        "/communities/{slug}/policies",
-        status_code=201,
-        response_model=WriteOut,
-        responses=ERRORS,
-        tags=["writes"],
-        summary="Activate an allocation policy (committee)",
-    )
-    def set_policy(slug: str, body: PolicyIn, caller: Committee, response: Response) -> WriteOut:
-        with writing():
-            entry = revenue.set_policy(
-                svc,
-                slug,
-                dict(body.buckets),
-                body.effective_date,
-                signer=caller.address,
-                decision=body.decision,
-            )
-        answer(response, [entry])
-        return _out(entry)
-
-    @api.post(
-        "/communities/{slug}/periods/{period}/close",
-        status_code=201,
-        response_model=CloseOut,
-        responses=ERRORS,
-        tags=["writes"],
-        summary="Close a period: its statement is fixed and its hash anchored on chain",
-    )
-    def close(slug: str, period: str, caller: Accountant) -> CloseOut:
-        label = _period(period).label
-        with writing():
-            closed = close_period(svc, slug, label, signer=caller.address)
-        return CloseOut(
-            label=closed.label,
-            statement_hash=closed.statement_hash,
-            entries_root=closed.entries_root,
-            tx_hash=closed.tx_hash,
-        )
+    writes = Writes(svc)
+    for context_router in (revenue_routes.router(writes), audit_routes.router(writes)):
+        api.include_router(context_router)
 
     # -- reads ------------------------------------------------------------------------------------
 
@@ -380,7 +121,7 @@ def create_app(svc: LedgerService, *, explorer: bool = True, public_url: str | N
             ]
 
     def served(slug: str, label: str) -> ServedStatement:
-        _period(label)
+        period_of(label)
         with svc.db.begin() as conn:
             return get_statement(conn, slug, label)
 
