@@ -293,6 +293,17 @@ def create_explorer(db_url: str, *, public_url: str = "http://127.0.0.1:8000") -
             return not_found(request, e.message, as_json=False)
         return RedirectResponse(page(request).href(f"/c/{quote(slug)}/{label}"), status_code=302)
 
+    def trust_root_hash() -> str:
+        """The hash of this deployment's trust root, shown on every statement and printed notice
+        so an auditor can check that a bundle's trust root is the one the community published."""
+        from ledger_service.proofs.trust_root import trust_root
+        from ledger_service.proofs.trust_root import trust_root_hash as hash_of
+        from ledger_service.statements.builder import chain_manifest
+
+        with reader() as conn:
+            manifest = chain_manifest(conn)
+        return hash_of(trust_root(manifest, manifest.get("extra", {}).get("validators", ())))
+
     @app.api_route("/c/{slug}/{period}", methods=["GET", "HEAD"])
     def statement_page(request: Request, slug: str, period: str) -> Response:
         try:
@@ -302,6 +313,7 @@ def create_explorer(db_url: str, *, public_url: str = "http://127.0.0.1:8000") -
         p = page(request)
         path = f"/c/{quote(slug)}/{served.statement['period']['label']}"
         view = statement_view(served, p, path)
+        view["trust_root_hash"] = trust_root_hash()
         return templates.TemplateResponse(request, "statement.html", p.context(**view),
                                           headers=_statement_headers(served, html=True))
 
@@ -367,6 +379,9 @@ def statement_view(served: ServedStatement, p: _Page, path: str) -> dict[str, An
         "path": path,
         "slug_path": "/c/" + quote(s["community"]),
         "json_path": path + ".json",
+        # Proof bundles are made by the service's API (they need the chain); the explorer links them.
+        "bundle_base": (f"/api/v1/communities/{quote(s['community'])}/periods/{s['period']['label']}"
+                        if served.closed else None),
         "csv_path": path + ".csv",
         "public_page": p.public(path),
         "previous": _neighbour(period.previous),

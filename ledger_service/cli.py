@@ -1133,6 +1133,10 @@ def token_revoke(
     console.print("[green]✓[/green] token revoked.")
 
 
+# Bounded contexts that bring their own commands (imported last: they use the helpers above).
+import ledger_service.audit.cli  # noqa: E402,F401  (adds `audit ...` and `verify`)
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

@@ -127,6 +127,7 @@ class LedgerService:
         db.migrate()
         with db.session() as s:
             record = s.get(ChainRecord, deployment.chain_id)
+            deployment.extra["validators"] = sorted(v.lower() for v in settings.validators)
             manifest = json.dumps(deployment.to_json(), sort_keys=True)
             if record is None:
                 s.add(ChainRecord(chain_id=deployment.chain_id, manifest=manifest))

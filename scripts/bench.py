@@ -20,9 +20,9 @@ def main() -> int:
     gas = bench_gas.run(OUT)
     print(gas["markdown"])  # noqa: T201
     ok &= all(t["result"] != "FAIL" for t in gas["targets"])
-    from scripts import bench_indexer, bench_service
+    from scripts import bench_indexer, bench_proofs, bench_service
 
-    for bench in (bench_indexer, bench_service):
+    for bench in (bench_indexer, bench_service, bench_proofs):
         print(bench.run(OUT)["markdown"])  # noqa: T201
     return 0 if ok else 1
 

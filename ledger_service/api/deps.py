@@ -36,6 +36,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 _ACTION = {
     "accountant": "posting revenue, spending, reversals, deposits and closing periods",
     "committee": "setting allocation policies",
+    "auditor": "attesting closed statements",
 }
 
 
@@ -71,6 +72,7 @@ def require(role: str) -> Callable[..., Caller]:
 
 Accountant = Annotated[Caller, Depends(require("accountant"))]
 Committee = Annotated[Caller, Depends(require("committee"))]
+Auditor = Annotated[Caller, Depends(require("auditor"))]
 
 
 def write_out(entry: JournalEntry) -> WriteOut:

@@ -1,12 +1,27 @@
-"""The audit context's HTTP routes: closing a period (its statement fixed and anchored)."""
+"""The audit context's HTTP routes: closing a period (its statement fixed and anchored), the
+auditor's attestation, and the proof bundles and trust root an auditor takes away."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
 
-from ledger_service.api.deps import ERRORS, Accountant, Writes, period_of
-from ledger_service.api.schemas import CloseOut
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse
+
+from ledger_service.api.deps import ERRORS, Accountant, Auditor, Writes, period_of
+from ledger_service.api.schemas import CloseOut, ErrorOut
 from ledger_service.audit.commands import close_period
+from ledger_service.audit.export import attest_period
+from ledger_service.proofs.bundle import entry_bundle, statement_bundle
+from ledger_service.proofs.trust_root import trust_root, trust_root_hash
+
+DOWNLOAD: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "no such community, closed period or entry"}
+}
+
+
+def _download(data: dict[str, Any], name: str) -> JSONResponse:
+    return JSONResponse(data, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def router(writes: Writes) -> APIRouter:
@@ -31,5 +46,45 @@ def router(writes: Writes) -> APIRouter:
             entries_root=closed.entries_root,
             tx_hash=closed.tx_hash,
         )
+
+    @api.post(
+        "/communities/{slug}/periods/{period}/attest",
+        responses=ERRORS,
+        tags=["writes"],
+        summary="An auditor attests a closed statement on chain (the opinion's SHA-256 is recorded)",
+    )
+    def attest(
+        slug: str, period: str, caller: Auditor, opinion: str = Body(..., embed=True, min_length=1)
+    ) -> dict[str, Any]:
+        label = period_of(period).label
+        with writes.writing():
+            return attest_period(writes.svc, slug, label, signer=caller.address, opinion=opinion)
+
+    @api.get("/trust-root.json", tags=["proofs"], summary="This deployment's trust root (for the verifier)")
+    def get_trust_root() -> JSONResponse:
+        root = trust_root(writes.svc.deployment, writes.svc.settings.validators)
+        return JSONResponse(root, headers={"X-Trust-Root-Sha256": trust_root_hash(root)})
+
+    @api.get(
+        "/communities/{slug}/periods/{period}/bundle.json",
+        tags=["proofs"],
+        responses=DOWNLOAD,
+        summary="Proof bundle of a closed statement: every entry, its receipts, headers and the anchor",
+    )
+    def get_statement_bundle(slug: str, period: str) -> JSONResponse:
+        label = period_of(period).label
+        bundle = statement_bundle(writes.svc, slug, label, validators=writes.svc.settings.validators)
+        return _download(bundle, f"{slug}-{label}-bundle.json")
+
+    @api.get(
+        "/communities/{slug}/periods/{period}/entries/{index}/bundle.json",
+        tags=["proofs"],
+        responses=DOWNLOAD,
+        summary="Proof bundle of one entry of a closed statement (its position in `entries`)",
+    )
+    def get_entry_bundle(slug: str, period: str, index: int) -> JSONResponse:
+        label = period_of(period).label
+        bundle = entry_bundle(writes.svc, slug, label, index, validators=writes.svc.settings.validators)
+        return _download(bundle, f"{slug}-{label}-entry-{index}-bundle.json")
 
     return api

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     public_url: str = "http://127.0.0.1:8000"
     #: Password protecting the service-held keystores (accountants, coordinators).
     keystore_password: SecretStr = SecretStr(DEV_PLACEHOLDER)
+    #: QBFT validator addresses of the production network (JSON list in the environment); empty on
+    #: the dev chain. Published in the trust root; the verifier checks headers' seals against them.
+    validators: list[str] = Field(default_factory=list)
     #: scrypt cost of new keystores (2^17 ≈ 0.4 s per unlock here); tests lower it.
     keystore_scrypt_n: int = 2**17
     #: Key that derives pseudonyms and encrypts personal data in SQL.

@@ -28,7 +28,10 @@ __all__ = [
     "decode_transaction",
     "header_rlp_from_rpc",
     "keccak",
+    "mapping_slot",
+    "mpt_proof",
     "mpt_prove",
+    "mpt_trie",
     "mpt_verify",
     "receipt_from_rpc",
     "storage_from_proof",
@@ -233,7 +236,14 @@ def transaction_from_rpc(tx: Mapping[str, Any]) -> bytes:
     common_tail = [_qty(tx["gas"]), to, _qty(tx["value"]), _hexbytes(tx["input"])]
     if tx_type == 0:
         return rlp.encode(
-            [_qty(tx["nonce"]), _qty(tx["gasPrice"]), *common_tail, _qty(tx["v"]), _qty(tx["r"]), _qty(tx["s"])]
+            [
+                _qty(tx["nonce"]),
+                _qty(tx["gasPrice"]),
+                *common_tail,
+                _qty(tx["v"]),
+                _qty(tx["r"]),
+                _qty(tx["s"]),
+            ]
         )
     parity = _qty(tx.get("yParity", tx.get("v")))
     sig = [parity, _qty(tx["r"]), _qty(tx["s"])]
@@ -350,24 +360,34 @@ def _hp_encode(nibbles: Sequence[int], leaf: bool) -> bytes:
     return bytes(nibbles[i] << 4 | nibbles[i + 1] for i in range(0, len(nibbles), 2))
 
 
-def mpt_prove(values: Sequence[bytes], index: int) -> tuple[bytes, list[bytes]]:
-    """The trie of ``rlp(i) -> values[i]`` (how transactions and receipts are committed in a block)
-    and the proof for ``index``: ``(root, nodes)``.
-
-    The last node, the leaf holding ``values[index]``, is left out when it is referenced by hash:
-    the bundle carries the value itself, and the verifier rebuilds the leaf from it and the rest
-    of the key, so a receipt is not shipped twice.
-    """
+def mpt_trie(values: Sequence[bytes]) -> Any:
+    """The trie of ``rlp(i) -> values[i]``: how a block commits to its transactions and receipts."""
     from trie import HexaryTrie  # export side only; the verifier walks proofs itself
 
     t = HexaryTrie({})
     for i, value in enumerate(values):
         t.set(rlp.encode(i), value)
+    return t
+
+
+def mpt_proof(t: Any, values: Sequence[bytes], index: int) -> list[bytes]:
+    """The proof nodes for ``values[index]`` in ``t`` (built by :func:`mpt_trie`), root first.
+
+    The last node, the leaf holding the value, is left out when it is referenced by hash: the
+    bundle carries the value itself, and the verifier rebuilds the leaf from it and the rest of the
+    key, so a receipt is not shipped twice.
+    """
     nodes = [rlp.encode(node) for node in t.get_proof(rlp.encode(index))]
     last = rlp.decode(nodes[-1])
     if len(last) == 2 and _hp_decode(last[0])[1] and last[1] == values[index] and len(nodes[-1]) >= 32:
         nodes = nodes[:-1]
-    return t.root_hash, nodes
+    return nodes
+
+
+def mpt_prove(values: Sequence[bytes], index: int) -> tuple[bytes, list[bytes]]:
+    """``(root, proof nodes)`` for ``values[index]``; see :func:`mpt_proof`."""
+    t = mpt_trie(values)
+    return t.root_hash, mpt_proof(t, values, index)
 
 
 def mpt_verify(root: bytes, key: bytes, nodes: Sequence[bytes], value: bytes | None = None) -> bytes | None:
