@@ -1144,4 +1144,7 @@ def main() -> None:  # pragma: no cover - console entry
 __all__ = ["app", "parse_yuan", "parse_date", "read_incomes_csv", "NotFound"]
 
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    # Run the imported module's app, which the contexts' command modules registered with.
+    from ledger_service.cli import app as registered
+
+    registered()

@@ -6,3 +6,5 @@ import ledger_service.statement_sections  # noqa: F401
 from ledger_service.audit import handlers as _audit  # noqa: F401
 from ledger_service.communities import handlers as _communities  # noqa: F401
 from ledger_service.revenue import handlers as _revenue  # noqa: F401
+from ledger_service.timebank import errors as _timebank_errors  # noqa: F401
+from ledger_service.timebank import handlers as _timebank  # noqa: F401

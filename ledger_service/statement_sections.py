@@ -2,3 +2,4 @@
 imports, so the read-only explorer can load it). Adding a context adds its line here."""
 
 from ledger_service.revenue import statement as _revenue  # noqa: F401
+from ledger_service.timebank import statement as _timebank  # noqa: F401

@@ -25,6 +25,12 @@ NOT_INDEXED = {
     ("CommunityRoles", "OwnershipTransferred"): "operator key rotation",
     ("RevenueLedger", "OwnershipTransferStarted"): "operator key rotation",
     ("RevenueLedger", "OwnershipTransferred"): "operator key rotation",
+    ("TimeBank", "CommunityPauseSet"): "operational; visible on chain, not in statements",
+    ("TimeBank", "Paused"): "operator's global pause; visible on chain",
+    ("TimeBank", "Unpaused"): "operator's global pause; visible on chain",
+    ("TimeBank", "OwnershipTransferStarted"): "operator key rotation",
+    ("TimeBank", "OwnershipTransferred"): "operator key rotation",
+    ("TimeBank", "EIP712DomainChanged"): "never emitted (the domain is fixed)",
 }
 
 

@@ -137,7 +137,7 @@ def contract_abi(name: str) -> ContractAbi:
 
 @cache
 def error_table(
-    names: tuple[str, ...] = ("CommunityRoles", "RevenueLedger", "AuditAnchor"),
+    names: tuple[str, ...] = ("CommunityRoles", "RevenueLedger", "AuditAnchor", "TimeBank"),
 ) -> dict[bytes, ErrorAbi]:
     """Selector -> error, across the given contracts (their errors share one namespace by prefix)."""
     table: dict[bytes, ErrorAbi] = {}

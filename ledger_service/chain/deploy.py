@@ -83,7 +83,7 @@ def create_address(sender: str, nonce: int) -> str:
 
 
 def deploy_contracts(w3: Web3, sender: Sender, operator: LocalAccount) -> Deployment:
-    """Deploy CommunityRoles, RevenueLedger and AuditAnchor and wire them, in one block.
+    """Deploy CommunityRoles, RevenueLedger, AuditAnchor and TimeBank and wire them, in one block.
 
     Addresses follow from the operator's nonces, so all four transactions are signed up front
     and mined together.
@@ -92,10 +92,12 @@ def deploy_contracts(w3: Web3, sender: Sender, operator: LocalAccount) -> Deploy
     roles_addr = create_address(operator.address, nonce)
     revenue_addr = create_address(operator.address, nonce + 1)
     anchor_addr = create_address(operator.address, nonce + 2)
+    timebank_addr = create_address(operator.address, nonce + 3)
     plan: list[tuple[str | None, str | None, bytes]] = [
         ("CommunityRoles", None, contract_abi("CommunityRoles").deploy_data(operator.address)),
         ("RevenueLedger", None, contract_abi("RevenueLedger").deploy_data(roles_addr, operator.address)),
         ("AuditAnchor", None, contract_abi("AuditAnchor").deploy_data(roles_addr, revenue_addr)),
+        ("TimeBank", None, contract_abi("TimeBank").deploy_data(roles_addr, operator.address)),
         (None, revenue_addr, contract_abi("RevenueLedger").call_data("setAnchor", anchor_addr)),
     ]
     signed = [
@@ -110,7 +112,7 @@ def deploy_contracts(w3: Web3, sender: Sender, operator: LocalAccount) -> Deploy
             raise TransactionFailed(f"deploying {name or 'the wiring'} failed")
     deployed: dict[str, DeployedContract] = {}
     for name, address, receipt in zip(
-        DEPLOYABLE, (roles_addr, revenue_addr, anchor_addr), receipts, strict=False
+        DEPLOYABLE, (roles_addr, revenue_addr, anchor_addr, timebank_addr), receipts, strict=False
     ):
         code = w3.eth.get_code(to_checksum_address(address))
         if not code:

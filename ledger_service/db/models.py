@@ -10,6 +10,7 @@ from ledger_service.communities import tables as community_tables  # noqa: F401
 from ledger_service.db.base import INDEXED_TABLES, Base
 from ledger_service.indexer import tables as indexer_tables  # noqa: F401
 from ledger_service.revenue import tables as revenue_tables  # noqa: F401
+from ledger_service.timebank import tables as timebank_tables  # noqa: F401
 
 metadata = Base.metadata
 

@@ -1,0 +1,153 @@
+"""EIP-712 typed data of the TimeBank contract: what a beneficiary, holder or proxy signs.
+
+Pure functions (no chain access) shared by the command layer, the tests and whatever hands a
+request to a person's wallet: ``*_typed_data`` builds the JSON a wallet displays
+(``eth_signTypedData_v4``), ``*_digest`` the 32-byte hash the contract recovers the signer from,
+and ``sign_digest`` signs it with a key the service keeps for that person. The contract exposes
+``hashServiceRecord`` / ``hashRedemption`` / ``hashDonation`` so the two can be compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi import encode as abi_encode
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak, to_checksum_address
+
+DOMAIN_NAME = "Civic Ledger TimeBank"
+DOMAIN_VERSION = "1"
+
+_DOMAIN_TYPE = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+RECORD_TYPE = (
+    "ServiceRecord(bytes32 community,uint64 recordRef,address volunteer,address beneficiary,"
+    "bytes16 serviceType,uint64 minutes,uint32 serviceDate)"
+)
+REDEMPTION_TYPE = (
+    "Redemption(bytes32 community,address holder,bytes32 item,uint32 quantity,uint64 minutes,"
+    "uint64 nonce,uint64 deadline)"
+)
+DONATION_TYPE = "Donation(bytes32 community,address holder,uint64 minutes,uint64 nonce,uint64 deadline)"
+
+
+def _fields(type_string: str) -> list[dict[str, str]]:
+    inner = type_string[type_string.index("(") + 1 : -1]
+    return [{"type": f.split(" ")[0], "name": f.split(" ")[1]} for f in inner.split(",")]
+
+
+def _types(type_string: str) -> list[str]:
+    return [f["type"] for f in _fields(type_string)]
+
+
+@dataclass(frozen=True)
+class ServiceRecord:
+    """One service as attested; ``minutes`` is the amount, ``service_date`` a local day number."""
+
+    record_ref: int
+    volunteer: str
+    beneficiary: str
+    service_type: bytes  # 16 bytes, UTF-8 left-aligned
+    minutes: int
+    service_date: int
+
+    def as_abi(self) -> tuple[Any, ...]:
+        """The tuple ``ITimeBank.ServiceRecord`` takes in calldata."""
+        return (
+            self.record_ref,
+            self.volunteer,
+            self.beneficiary,
+            self.service_type,
+            self.minutes,
+            self.service_date,
+        )
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The EIP-712 domain: one chain and one deployed TimeBank."""
+
+    chain_id: int
+    verifying_contract: str
+
+    @property
+    def separator(self) -> bytes:
+        return keccak(
+            abi_encode(
+                ["bytes32", "bytes32", "bytes32", "uint256", "address"],
+                [
+                    keccak(text=_DOMAIN_TYPE),
+                    keccak(text=DOMAIN_NAME),
+                    keccak(text=DOMAIN_VERSION),
+                    self.chain_id,
+                    self.verifying_contract,
+                ],
+            )
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": DOMAIN_NAME,
+            "version": DOMAIN_VERSION,
+            "chainId": self.chain_id,
+            "verifyingContract": to_checksum_address(self.verifying_contract),
+        }
+
+
+def _digest(domain: Domain, type_string: str, values: list[Any]) -> bytes:
+    struct_hash = keccak(abi_encode(["bytes32", *_types(type_string)], [keccak(text=type_string), *values]))
+    return keccak(b"\x19\x01" + domain.separator + struct_hash)
+
+
+def record_digest(domain: Domain, community: bytes, record: ServiceRecord) -> bytes:
+    """What the beneficiary (or their registered proxy) signs to attest a service record."""
+    return _digest(domain, RECORD_TYPE, [community, *record.as_abi()])
+
+
+def redemption_digest(
+    domain: Domain,
+    community: bytes,
+    holder: str,
+    item: bytes,
+    quantity: int,
+    minutes: int,
+    nonce: int,
+    deadline: int,
+) -> bytes:
+    """What a holder (or their registered proxy) signs to redeem ``quantity`` of ``item``."""
+    return _digest(domain, REDEMPTION_TYPE, [community, holder, item, quantity, minutes, nonce, deadline])
+
+
+def donation_digest(
+    domain: Domain, community: bytes, holder: str, minutes: int, nonce: int, deadline: int
+) -> bytes:
+    """What a holder (or their registered proxy) signs to donate minutes to the pool."""
+    return _digest(domain, DONATION_TYPE, [community, holder, minutes, nonce, deadline])
+
+
+def typed_data(domain: Domain, type_string: str, message: dict[str, Any]) -> dict[str, Any]:
+    """The ``eth_signTypedData_v4`` JSON for a wallet (bytes as 0x hex)."""
+    primary = type_string[: type_string.index("(")]
+    msg = {k: ("0x" + v.hex() if isinstance(v, bytes) else v) for k, v in message.items()}
+    return {
+        "types": {
+            "EIP712Domain": _fields(_DOMAIN_TYPE),
+            primary: _fields(type_string),
+        },
+        "primaryType": primary,
+        "domain": domain.as_json(),
+        "message": msg,
+    }
+
+
+def record_typed_data(domain: Domain, community: bytes, record: ServiceRecord) -> dict[str, Any]:
+    """The record as a wallet shows it to the beneficiary."""
+    names = [f["name"] for f in _fields(RECORD_TYPE)]
+    return typed_data(domain, RECORD_TYPE, dict(zip(names, [community, *record.as_abi()], strict=True)))
+
+
+def sign_digest(account: LocalAccount, digest: bytes) -> bytes:
+    """A 65-byte ``r || s || v`` signature of an EIP-712 digest."""
+    signed = Account.unsafe_sign_hash(digest, account.key)
+    return bytes(signed.signature)
