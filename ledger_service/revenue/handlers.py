@@ -92,6 +92,15 @@ def _move(log: Log, community: str, day: dt.date, bucket: str, kind: str, amount
     }
 
 
+def _split_moves(
+    batch: Batch, log: Log, cid: str, day: dt.date, split: dict[str, int], kind: str, sign: int
+) -> None:
+    """One movement per bucket of a split (``sign`` -1 for a reversal)."""
+    for bucket, part in split.items():
+        if part:
+            batch.add(RevenueMovement, _move(log, cid, day, bucket, kind, sign * part))
+
+
 @registry.on("RevenueLedger", "PolicyActivated")
 def policy_activated(log: Log, batch: Batch) -> None:
     a = log.args
@@ -157,9 +166,7 @@ def income_recorded(log: Log, batch: Batch) -> None:
             split=json.dumps(split),
         ),
     )
-    for bucket, part in split.items():
-        if part:
-            batch.add(RevenueMovement, _move(log, cid, day, bucket, "allocated", part))
+    _split_moves(batch, log, cid, day, split, "allocated", 1)
     batch.memo.setdefault("incomes", {})[(cid, a["seq"])] = source
 
 
@@ -207,9 +214,7 @@ def held_reallocated(log: Log, batch: Batch) -> None:
         ),
     )
     batch.add(RevenueMovement, _move(log, cid, day, OWNERS_COMMON, "reallocated", -a["amount"]))
-    for bucket, part in split.items():
-        if part:
-            batch.add(RevenueMovement, _move(log, cid, day, bucket, "reallocated", part))
+    _split_moves(batch, log, cid, day, split, "reallocated", 1)
 
 
 def _income_source(batch: Batch, community: str, seq: int) -> str | None:
@@ -246,9 +251,7 @@ def income_reversed(log: Log, batch: Batch) -> None:
             reason=read_text(a["reason"]),
         ),
     )
-    for bucket, part in split.items():
-        if part:
-            batch.add(RevenueMovement, _move(log, cid, day, bucket, "allocated", -part))
+    _split_moves(batch, log, cid, day, split, "allocated", -1)
 
 
 @registry.on("RevenueLedger", "SpendReversed")
