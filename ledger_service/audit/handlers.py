@@ -13,16 +13,13 @@ from sqlalchemy import select
 
 from ledger_service.audit.tables import Anchor, Attestation, ClosedStatement
 from ledger_service.communities.tables import Community
+from ledger_service.core.hexutil import hex0x as _hex
 from ledger_service.indexer.registry import Batch, Log, registry
 from ledger_service.revenue.encoding import from_day_number, read_text
 from ledger_service.statements.builder import build_statement
 from ledger_service.statements.periods import parse_period
 
 log = logging.getLogger(__name__)
-
-
-def _hex(b: bytes) -> str:
-    return "0x" + b.hex()
 
 
 @registry.on("AuditAnchor", "StatementAnchored")

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from ledger_service.chain.errors import ROLE_NAMES
 from ledger_service.communities.tables import Community, RoleEvent
+from ledger_service.core.hexutil import hex0x as _hex
 from ledger_service.indexer.registry import Batch, Log, registry
-
-
-def _hex(b: bytes) -> str:
-    return "0x" + b.hex()
 
 
 @registry.on("CommunityRoles", "CommunityRegistered")

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ledger_service.core.errors import LedgerError, NotFound
+from ledger_service.core.hexutil import hex0x as _hex
 from ledger_service.proofs.eth import (
     header_rlp_from_rpc,
     keccak,
@@ -94,10 +95,6 @@ class BundleError(LedgerError):
 def bundle_bytes(bundle: Mapping[str, Any]) -> bytes:
     """The bundle as compact UTF-8 JSON (what is written to disk and measured against 10 kB)."""
     return json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _hex(b: bytes) -> str:
-    return "0x" + bytes(b).hex()
 
 
 def _qty(v: Any) -> int:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger_service.core.hexutil import hex0x as _hex
 from ledger_service.statements.merkle import entries_root
 from ledger_service.statements.periods import from_day_number
 
@@ -39,10 +40,6 @@ class MissingContext(LookupError):
 def read_text(raw: bytes) -> str:
     """A short text stored left-aligned in ``bytesN`` (as the indexer reads it)."""
     return raw.rstrip(b"\0").decode("utf-8", errors="replace")
-
-
-def _hex(b: bytes) -> str:
-    return "0x" + b.hex()
 
 
 def _evidence(b: bytes) -> str | None:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ledger_service.chain.journal import Write
 from ledger_service.chain.journal_tables import JournalEntry
 from ledger_service.core.errors import Conflict, InvalidInput
+from ledger_service.core.hexutil import hex0x as _hex
 from ledger_service.core.pseudonyms import pseudonym
 from ledger_service.revenue.encoding import (
     OWNERS_COMMON,
@@ -32,10 +33,6 @@ if TYPE_CHECKING:
 CONTRACT = "RevenueLedger"
 #: Entries per transaction when posting many (the contract takes up to 1,024).
 BATCH_SIZE = 500
-
-
-def _hex(b: bytes) -> str:
-    return "0x" + b.hex()
 
 
 def _write(

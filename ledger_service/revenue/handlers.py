@@ -13,15 +13,12 @@ from typing import Any
 from sqlalchemy import select
 
 from ledger_service.communities.handlers import utc_offset
+from ledger_service.core.hexutil import hex0x as _hex
 from ledger_service.indexer.registry import Batch, Log, registry
 from ledger_service.revenue.encoding import OWNERS_COMMON, from_day_number, read_text, unpack_parts
 from ledger_service.revenue.tables import RevenueEntry, RevenueMovement, RevenuePolicy
 
 ZERO32 = b"\0" * 32
-
-
-def _hex(b: bytes) -> str:
-    return "0x" + b.hex()
 
 
 def _evidence(b: bytes) -> str | None:

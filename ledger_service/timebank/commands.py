@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ledger_service.chain.journal import Write
 from ledger_service.chain.journal_tables import JournalEntry
 from ledger_service.core.errors import InvalidInput
+from ledger_service.core.hexutil import hex0x as _hex
 from ledger_service.statements.periods import day_number
 from ledger_service.timebank import errors as _errors  # noqa: F401  (readable contract errors)
 from ledger_service.timebank.encoding import check_holder, check_minutes, fixed_text
@@ -39,10 +40,6 @@ CONTRACT = "TimeBank"
 BATCH_SIZE = 1_000
 #: How long a signed redemption or donation stays valid by default.
 DEFAULT_VALIDITY_SECONDS = 7 * 24 * 3600
-
-
-def _hex(b: bytes) -> str:
-    return "0x" + b.hex()
 
 
 def domain(svc: LedgerService) -> Domain:

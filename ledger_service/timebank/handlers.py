@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ledger_service.core.hexutil import hex0x as _hex
 from ledger_service.indexer.registry import Batch, Log, registry
 from ledger_service.statements.periods import from_day_number
 from ledger_service.timebank.encoding import POOL, ZERO_ADDRESS, label
@@ -16,10 +17,6 @@ from ledger_service.timebank.tables import TimebankEntry, TimebankMovement
 
 CONTRACT = "TimeBank"
 POOL_ID = POOL.lower()
-
-
-def _hex(b: bytes) -> str:
-    return "0x" + b.hex()
 
 
 def _addr(a: str) -> str:
