@@ -57,41 +57,55 @@ def chain_snapshot(w3: Web3) -> Iterator[str]:
 
 # -- databases: every behaviour suite runs on SQLite and on a real PostgreSQL -------------------------
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+#: Admin connections tried for creating and dropping per-test databases (trust auth on these machines).
+POSTGRES_URLS = tuple(
+    u
+    for u in (
+        os.environ.get("CIVIC_LEDGER_TEST_POSTGRES"),
+        "postgresql://postgres@127.0.0.1:5432/postgres",
+        "postgresql://postgres@127.0.0.1:5432/test",
+        "postgresql://root@127.0.0.1:5432/test",
+    )
+    if u
+)
 
 
-def _postgres_available() -> bool:
+def postgres_admin_url() -> str:
+    """A reachable admin URL; skips the test when none answers, unless
+    CIVIC_LEDGER_REQUIRE_POSTGRES is set (CI), where that is a failure."""
     import psycopg
 
-    try:
-        with psycopg.connect(PG_ADMIN_URL.replace("postgresql://", "postgresql://", 1), connect_timeout=3):
-            return True
-    except Exception:
-        return False
+    errors = []
+    for url in POSTGRES_URLS:
+        try:
+            with psycopg.connect(url, connect_timeout=3, autocommit=True) as conn:
+                conn.execute("SELECT 1")
+            return url
+        except psycopg.Error as e:
+            errors.append(f"{url}: {str(e).strip()}")
+    message = f"PostgreSQL is not reachable ({'; '.join(errors)})"
+    if os.environ.get("CIVIC_LEDGER_REQUIRE_POSTGRES"):
+        pytest.fail(message + " and CIVIC_LEDGER_REQUIRE_POSTGRES is set")
+    pytest.skip(message)
 
 
 def make_database_url(kind: str, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database of ``kind`` ("sqlite" or "postgresql") for one test or module.
 
-    PostgreSQL gets its own database per use, so runs never see each other's rows; it is skipped
-    only when the server is unreachable and CIVIC_LEDGER_REQUIRE_POSTGRES is unset.
+    PostgreSQL gets its own database per use, dropped afterwards, so runs never see each other's
+    rows.
     """
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
         return
     import psycopg
 
-    if not _postgres_available():
-        if os.environ.get("CIVIC_LEDGER_REQUIRE_POSTGRES"):
-            pytest.fail(
-                "PostgreSQL at 127.0.0.1:5432 is unreachable but CIVIC_LEDGER_REQUIRE_POSTGRES is set"
-            )
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    admin = postgres_admin_url()
     name = f"civic_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+    with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+        yield f"{admin.rpartition('/')[0]}/{name}"
     finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
