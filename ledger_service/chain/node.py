@@ -28,7 +28,7 @@ import urllib.request
 import weakref
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -47,6 +47,7 @@ DEFAULT_CHAIN_ID = 31337
 #: anvil's own default mnemonic; its keys are public, so it is for development chains only.
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
 STATE_FILE_NAME = "anvil-state.json"
+GENESIS_FILE_NAME = "genesis.json"
 LOG_FILE_NAME = "anvil.log"
 
 
@@ -206,8 +207,9 @@ class AnvilNode:
                 "--preserve-historical-states",
                 "--state-interval", str(self.state_interval),
             ]  # fmt: skip
-        if self.timestamp is not None:
-            args += ["--timestamp", str(self.timestamp)]
+        timestamp = self.timestamp if self.timestamp is not None else self._recorded_genesis("timestamp")
+        if timestamp is not None:
+            args += ["--timestamp", str(timestamp)]
         if self.gas_price is not None:
             args += ["--gas-price", str(self.gas_price)]
         if self.base_fee is not None:
@@ -245,6 +247,7 @@ class AnvilNode:
             try:
                 self._spawn()
                 self._wait_ready()
+                self._check_genesis()
                 return self
             except ChainUnavailable:
                 exited = self._proc is not None and self._proc.poll() is not None
@@ -304,6 +307,52 @@ class AnvilNode:
                     rpc_url=self.rpc_url,
                 )
             time.sleep(0.02)
+
+    # -- genesis across restarts --------------------------------------------------------------------
+    #
+    # anvil 1.7.1 rebuilds block 0 from ``--timestamp`` (default: now) when it loads a state file,
+    # so a restart a second later came back with another genesis hash while block 1 still named the
+    # old one as its parent (seen in CI). The first start records block 0; later starts pass its
+    # timestamp again (same genesis), check the hash, and put the clock back where the chain was.
+
+    @property
+    def genesis_path(self) -> Path | None:
+        return self.data_dir / GENESIS_FILE_NAME if self.data_dir is not None else None
+
+    def _recorded_genesis(self, key: str) -> Any:
+        path = self.genesis_path
+        if path is None or not path.exists() or self.state_path is None or not self.state_path.exists():
+            return None
+        return json.loads(path.read_text(encoding="utf-8")).get(key)
+
+    def _rpc(self, method: str, params: list[Any]) -> Any:
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).encode()
+        req = urllib.request.Request(self.rpc_url, body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=5.0) as resp:
+            return json.loads(resp.read())["result"]
+
+    def _check_genesis(self) -> None:
+        path = self.genesis_path
+        if path is None:
+            return
+        block0 = self._rpc("eth_getBlockByNumber", ["0x0", False])
+        recorded = self._recorded_genesis("hash")
+        if recorded is None:
+            path.write_text(
+                json.dumps({"hash": block0["hash"], "timestamp": int(block0["timestamp"], 16)}) + "\n",
+                encoding="utf-8",
+            )
+            return
+        if block0["hash"] != recorded:
+            self.stop()
+            raise ChainUnavailable(
+                f"the node in {self.data_dir} came back with genesis {block0['hash']}, not {recorded}: "
+                "its state file did not load; nothing was written",
+                rpc_url=self.rpc_url,
+            )
+        if self.timestamp is None:
+            latest = int(self._rpc("eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+            self._rpc("evm_setTime", [max(latest, int(time.time()))])
 
     def stop(self) -> None:
         """Stop gracefully: SIGTERM makes anvil dump its state file; SIGKILL only if it hangs."""

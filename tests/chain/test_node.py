@@ -129,3 +129,24 @@ def test_connect_adds_no_poa_middleware(anvil: AnvilNode) -> None:
         "extraData"
         in w3.provider.make_request(RPCEndpoint("eth_getBlockByNumber"), ["latest", False])["result"]
     )
+
+
+def test_restart_aSecondLater_keepsTheGenesisHash(tmp_path: Path) -> None:
+    """anvil rebuilds block 0 from --timestamp when it loads state; the node passes the recorded
+    genesis timestamp again so a restart does not change the chain's identity (seen in CI)."""
+    import time
+
+    hashes = []
+    for _ in range(3):
+        node = AnvilNode(data_dir=tmp_path, gas_price=0, base_fee=0, accounts=0)
+        node.start()
+        try:
+            w3 = connect(node.rpc_url)
+            w3.provider.make_request("evm_mine", [])
+            block0, block1 = w3.eth.get_block(0), w3.eth.get_block(1)
+            assert block1["parentHash"] == block0["hash"]
+            hashes.append(block0["hash"])
+        finally:
+            node.stop()
+        time.sleep(1.1)
+    assert len(set(hashes)) == 1
