@@ -42,6 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import ledger_service.statement_sections  # noqa: F401
 from explorer import queries
 from explorer.charts import bar_chart
+from explorer.contexts import Kit, context_pages
 from explorer.i18n import DEFAULT_LANG, namer, pick_lang, translator
 from ledger_service.core.errors import LedgerError, NotFound
 from ledger_service.db.session import Database
@@ -245,6 +246,12 @@ def create_explorer(db_url: str, *, public_url: str = "http://127.0.0.1:8000") -
             ],
             "indexed": at.to_json() if at else None,
         }, headers={"Cache-Control": "no-cache"})
+
+    # -- each context's own pages (before the catch-all statement routes below) ---------------------
+
+    kit = Kit(templates=templates, reader=reader, page=page, not_found=not_found)
+    for register in context_pages():
+        register(app, kit)
 
     # -- a community -----------------------------------------------------------------------------------
 

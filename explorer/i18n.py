@@ -301,6 +301,18 @@ NAMES: dict[str, dict[str, str]] = {
 }
 
 
+def add_words(strings: dict[str, dict[str, str]], names: dict[str, dict[str, str]] | None = None) -> None:
+    """A context's own words (see ``explorer/contexts.py``), added to the tables above once at import.
+
+    A key that is already there is a mistake (two contexts would show different words for it)."""
+    for table, extra in ((STRINGS, strings), (NAMES, names or {})):
+        for lang, words in extra.items():
+            clash = set(words) & set(table.setdefault(lang, {}))
+            if clash:
+                raise ValueError(f"explorer words defined twice: {sorted(clash)}")
+            table[lang].update(words)
+
+
 def pick_lang(requested: str | None) -> str:
     """``?lang=en`` gives English; anything else (or nothing) gives simplified Chinese."""
     if requested in LANGS:

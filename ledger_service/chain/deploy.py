@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import rlp
@@ -82,26 +83,57 @@ def create_address(sender: str, nonce: int) -> str:
     return to_checksum_address(keccak(rlp.encode([bytes.fromhex(sender[2:]), nonce]))[12:])
 
 
-def deploy_contracts(w3: Web3, sender: Sender, operator: LocalAccount) -> Deployment:
-    """Deploy CommunityRoles, RevenueLedger, AuditAnchor and TimeBank and wire them, in one block.
+@dataclass(frozen=True)
+class Planned:
+    """One contract of the deployment: its constructor arguments from the operator's address and
+    the addresses of the contracts planned before it (by name)."""
 
-    Addresses follow from the operator's nonces, so all four transactions are signed up front
-    and mined together.
+    name: str
+    args: Callable[[str, dict[str, str]], tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """A call the operator makes once everything is deployed: ``target.function(*args(addresses))``."""
+
+    target: str
+    function: str
+    args: Callable[[dict[str, str]], tuple[Any, ...]]
+
+
+# Adding a contract to the deployment is one ``Planned`` line (in dependency order, names as in
+# ``compile.DEPLOYABLE``) and, if others must know it, a ``Wiring`` line.
+PLAN: tuple[Planned, ...] = (
+    Planned("CommunityRoles", lambda op, a: (op,)),
+    Planned("RevenueLedger", lambda op, a: (a["CommunityRoles"], op)),
+    Planned("AuditAnchor", lambda op, a: (a["CommunityRoles"], a["RevenueLedger"])),
+    Planned("TimeBank", lambda op, a: (a["CommunityRoles"], op)),
+)
+WIRING: tuple[Wiring, ...] = (
+    Wiring("RevenueLedger", "setAnchor", lambda a: (a["AuditAnchor"],)),
+)
+
+
+def deploy_contracts(w3: Web3, sender: Sender, operator: LocalAccount) -> Deployment:
+    """Deploy every contract of ``PLAN`` and make the ``WIRING`` calls, in one block.
+
+    Addresses follow from the operator's nonces, so every transaction is signed up front and
+    mined together.
     """
+    if tuple(p.name for p in PLAN) != DEPLOYABLE:
+        raise ConfigError("deploy.PLAN and compile.DEPLOYABLE name different contracts")
     nonce = w3.eth.get_transaction_count(operator.address, "pending")
-    roles_addr = create_address(operator.address, nonce)
-    revenue_addr = create_address(operator.address, nonce + 1)
-    anchor_addr = create_address(operator.address, nonce + 2)
-    timebank_addr = create_address(operator.address, nonce + 3)
-    plan: list[tuple[str | None, str | None, bytes]] = [
-        ("CommunityRoles", None, contract_abi("CommunityRoles").deploy_data(operator.address)),
-        ("RevenueLedger", None, contract_abi("RevenueLedger").deploy_data(roles_addr, operator.address)),
-        ("AuditAnchor", None, contract_abi("AuditAnchor").deploy_data(roles_addr, revenue_addr)),
-        ("TimeBank", None, contract_abi("TimeBank").deploy_data(roles_addr, operator.address)),
-        (None, revenue_addr, contract_abi("RevenueLedger").call_data("setAnchor", anchor_addr)),
-    ]
+    addresses: dict[str, str] = {}
+    plan: list[tuple[str, str | None, bytes]] = []
+    for i, planned in enumerate(PLAN):
+        args = planned.args(operator.address, addresses)
+        addresses[planned.name] = create_address(operator.address, nonce + i)
+        plan.append((planned.name, None, contract_abi(planned.name).deploy_data(*args)))
+    for wiring in WIRING:
+        data = contract_abi(wiring.target).call_data(wiring.function, *wiring.args(addresses))
+        plan.append((f"{wiring.target}.{wiring.function}", addresses[wiring.target], data))
     signed = [
-        sender.build_and_sign(operator, to, data, gas=6_000_000 if to is None else 100_000)
+        sender.build_and_sign(operator, to, data, gas=8_000_000 if to is None else 200_000)
         for _, to, data in plan
     ]
     for s in signed:
@@ -109,15 +141,14 @@ def deploy_contracts(w3: Web3, sender: Sender, operator: LocalAccount) -> Deploy
     receipts = sender.wait([s.hash for s in signed])
     for (name, _, _), receipt in zip(plan, receipts, strict=True):
         if _int(receipt["status"]) != 1:
-            raise TransactionFailed(f"deploying {name or 'the wiring'} failed")
+            raise TransactionFailed(f"deploying {name} failed")
     deployed: dict[str, DeployedContract] = {}
-    for name, address, receipt in zip(
-        DEPLOYABLE, (roles_addr, revenue_addr, anchor_addr, timebank_addr), receipts, strict=False
-    ):
+    for planned, receipt in zip(PLAN, receipts, strict=False):
+        address = addresses[planned.name]
         code = w3.eth.get_code(to_checksum_address(address))
         if not code:
-            raise TransactionFailed(f"{name} has no code at {address} after deployment")
-        deployed[name] = DeployedContract(
+            raise TransactionFailed(f"{planned.name} has no code at {address} after deployment")
+        deployed[planned.name] = DeployedContract(
             address=address,
             block_number=_int(receipt["blockNumber"]),
             tx_hash=_hex(receipt["transactionHash"]),
