@@ -15,4 +15,8 @@ library Roles {
     bytes32 internal constant COORDINATOR = keccak256("civic.role.coordinator");
     /// @notice Auditor: attests closed statements.
     bytes32 internal constant AUDITOR = keccak256("civic.role.auditor");
+    /// @notice Charity or community fund keeper: records donations, proposes disbursements.
+    bytes32 internal constant FUND_KEEPER = keccak256("civic.role.fund_keeper");
+    /// @notice Resident representative: accepts finished projects before their final payment.
+    bytes32 internal constant RESIDENT_REP = keccak256("civic.role.resident_rep");
 }

@@ -22,7 +22,9 @@ ROLE_NAMES: dict[bytes, str] = {}
 def _init_roles() -> None:
     from eth_utils import keccak
 
-    for role in ("admin", "accountant", "committee", "coordinator", "auditor"):
+    from ledger_service.core.roles import ROLES
+
+    for role in ROLES:
         ROLE_NAMES[keccak(text=f"civic.role.{role}")] = role
 
 

@@ -9,11 +9,10 @@ from eth_utils import keccak
 from ledger_service.chain.direct import transact
 from ledger_service.chain.errors import remember_community
 from ledger_service.core.errors import InvalidInput
+from ledger_service.core.roles import ROLES
 
 if TYPE_CHECKING:
     from ledger_service.service import LedgerService
-
-ROLES = ("admin", "accountant", "committee", "coordinator", "auditor")
 
 
 def role_id(role: str) -> bytes:
