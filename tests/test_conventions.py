@@ -19,6 +19,7 @@ NOT_INDEXED = {
     ("RevenueLedger", "ClosedThrough"): "follows from StatementAnchored (anchors table)",
     ("RevenueLedger", "CommunityPauseSet"): "operational; visible on chain, not in statements",
     ("RevenueLedger", "GovernanceSet"): "wiring, set by the operator",
+    ("RevenueLedger", "SinkSet"): "wiring, set by the operator",
     ("RevenueLedger", "Paused"): "operator's global pause; visible on chain",
     ("RevenueLedger", "Unpaused"): "operator's global pause; visible on chain",
     ("CommunityRoles", "OwnershipTransferStarted"): "operator key rotation",

@@ -78,6 +78,27 @@ interface IRevenueLedger {
         bytes32 evidenceHash
     );
 
+    /// @notice Money left a bucket for a registered sink contract (a fund, a time-bank fee
+    ///         discount); spending in the revenue statement. The sink records what it received.
+    /// @param community the community id
+    /// @param seq the entry's sequence number
+    /// @param bucket bucket slug
+    /// @param amount amount in fen
+    /// @param businessDate business date (local day number)
+    /// @param sink the receiving contract
+    /// @param ref the human reference, UTF-8 text in 32 bytes
+    /// @param dataHash keccak256 of the data handed to the sink
+    event TransferredOut(
+        bytes32 indexed community,
+        uint64 seq,
+        bytes32 bucket,
+        uint64 amount,
+        uint32 businessDate,
+        address sink,
+        bytes32 ref,
+        bytes32 dataHash
+    );
+
     /// @notice The owners' common account was split by the policy in force.
     /// @param community the community id
     /// @param seq the write's sequence number
@@ -178,6 +199,11 @@ interface IRevenueLedger {
     /// @param governance the new governance contract
     event GovernanceSet(address governance);
 
+    /// @notice A contract may (or may no longer) receive money by `transferOut`.
+    /// @param sink the receiving contract
+    /// @param allowed whether it may receive
+    event SinkSet(address sink, bool allowed);
+
     /// @notice The write carries sequence number `given`; the contract expects `expected`.
     error RevenueWrongSequence(bytes32 community, uint64 expected, uint64 given);
     /// @notice Amounts are integers with 0 < amount < 2^53.
@@ -215,6 +241,8 @@ interface IRevenueLedger {
     error RevenuePaused(bytes32 community);
     /// @notice Only the governance contract may do this.
     error RevenueOnlyGovernance(address caller);
+    /// @notice The receiving contract is not registered as a sink.
+    error RevenueUnknownSink(address sink);
     /// @notice Only the audit anchor may close periods.
     error RevenueOnlyAnchor(address caller);
     /// @notice The statement being anchored was built before the latest write.
@@ -284,6 +312,29 @@ interface IRevenueLedger {
         uint32 businessDate,
         bytes32 ref,
         bytes32 evidenceHash
+    ) external;
+
+    /// @notice Moves money from a bucket to a registered sink contract, which checks it by its own
+    ///         rules (`IRevenueSink.onRevenueTransfer`) and may refuse; never below zero, never from
+    ///         owners_common, and while governance is set only as governance allows
+    ///         (`transferActionHash`). It cannot be reversed here: the sink's own record stands.
+    /// @param community the community id
+    /// @param seq the community's next sequence number
+    /// @param bucket bucket slug
+    /// @param amount amount in fen
+    /// @param businessDate business date
+    /// @param sink the receiving contract
+    /// @param ref the human reference, UTF-8 text in 32 bytes
+    /// @param data what the sink needs (its own layout)
+    function transferOut(
+        bytes32 community,
+        uint64 seq,
+        bytes32 bucket,
+        uint64 amount,
+        uint32 businessDate,
+        address sink,
+        bytes32 ref,
+        bytes calldata data
     ) external;
 
     /// @notice Splits the held owners_common balance by the policy in force today.
@@ -378,6 +429,46 @@ interface IRevenueLedger {
     /// @param date last business date closed
     /// @param throughSeq the last sequence number the anchored statement covers
     function closeThrough(bytes32 community, uint32 date, uint64 throughSeq) external;
+
+    /// @notice The action a spend asks governance to allow: what a proposal to approve it names.
+    /// @param community the community id
+    /// @param bucket bucket slug
+    /// @param amount amount in fen
+    /// @param ref the spend's reference
+    /// @param evidenceHash the spend's evidence hash
+    /// @return actionHash keccak256(abi.encode(keccak256("civic.action.spend"), community, bucket, amount, ref,
+    ///         evidenceHash))
+    function spendActionHash(bytes32 community, bytes32 bucket, uint64 amount, bytes32 ref, bytes32 evidenceHash)
+        external
+        pure
+        returns (bytes32 actionHash);
+
+    /// @notice The action a transfer out asks governance to allow.
+    /// @param community the community id
+    /// @param bucket bucket slug
+    /// @param amount amount in fen
+    /// @param sink the receiving contract
+    /// @param ref the transfer's reference
+    /// @param dataHash keccak256 of the data handed to the sink
+    /// @return actionHash keccak256(abi.encode(keccak256("civic.action.transfer"), community, bucket, amount, sink,
+    ///         ref, dataHash))
+    function transferActionHash(
+        bytes32 community,
+        bytes32 bucket,
+        uint64 amount,
+        address sink,
+        bytes32 ref,
+        bytes32 dataHash
+    ) external pure returns (bytes32 actionHash);
+
+    /// @notice Whether `sink` may receive money by `transferOut`.
+    /// @param sink the contract
+    /// @return allowed whether it is registered
+    function isSink(address sink) external view returns (bool allowed);
+
+    /// @notice The governance contract (zero: none).
+    /// @return governance the contract's address
+    function governance() external view returns (address governance);
 
     /// @notice The sequence number the next write of `community` must carry.
     /// @param community the community id

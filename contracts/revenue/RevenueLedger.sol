@@ -5,7 +5,9 @@ import {Ownable2Step, Ownable} from "@openzeppelin/contracts/access/Ownable2Step
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ICommunityRoles} from "../access/ICommunityRoles.sol";
 import {Roles} from "../access/Roles.sol";
+import {IGovernance} from "../governance/IGovernance.sol";
 import {IRevenueLedger} from "./IRevenueLedger.sol";
+import {IRevenueSink} from "./IRevenueSink.sol";
 
 /// @title Public revenue ledger
 /// @notice See `IRevenueLedger` for the conventions (amounts, dates, sequence numbers, rounding).
@@ -20,6 +22,8 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     uint256 private constant MAX_COMMUNITY_BUCKETS = 16;
     uint256 private constant MAX_BATCH = 1024;
     bytes32 private constant OWNERS_COMMON = "owners_common";
+    bytes32 private constant SPEND_ACTION = keccak256("civic.action.spend");
+    bytes32 private constant TRANSFER_ACTION = keccak256("civic.action.transfer");
 
     // Marks: 4 bits per sequence number, 64 per word, written only by non-income writes.
     uint256 private constant MARK_REVERSED = 1;
@@ -73,6 +77,8 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     mapping(bytes32 community => mapping(uint64 seq => uint256)) private _spends;
     /// @dev Deposit remaining: 1 << 255 | remaining.
     mapping(bytes32 community => mapping(uint64 seq => uint256)) private _deposits;
+    /// @dev Contracts that may receive money by `transferOut` (last: the proofs' slot numbers stay).
+    mapping(address sink => bool allowed) private _sinks;
 
     /// @param roles the community registry
     /// @param operator the deployment operator (owner: global pause, wiring)
@@ -94,6 +100,14 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     function setGovernance(address governance) external onlyOwner {
         _governance = governance;
         emit GovernanceSet(governance);
+    }
+
+    /// @notice Allows or stops a contract receiving money by `transferOut` (a fund, the time bank).
+    /// @param sink the receiving contract
+    /// @param allowed whether it may receive
+    function setSink(address sink, bool allowed) external onlyOwner {
+        _sinks[sink] = allowed;
+        emit SinkSet(sink, allowed);
     }
 
     /// @notice Pauses every community's ledger (operator only, emergencies).
@@ -185,11 +199,47 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
         _checkDate(c, businessDate);
         uint256 id = _bucketId(community, bucket);
         if (id == 0) revert RevenueOwnersCommonLocked(community);
+        if (_governance != address(0)) {
+            IGovernance(_governance).authorizeSpend(
+                community, bucket, amount, spendActionHash(community, bucket, amount, ref, evidenceHash)
+            );
+        }
         _debit(community, id, amount);
         _spends[community][seq] = (1 << 255) | (id << 64) | amount;
         _mark(community, seq, MARK_NOT_INCOME);
         emit Spent(community, seq, bucket, amount, businessDate, ref, evidenceHash);
         _end(c);
+    }
+
+    /// @inheritdoc IRevenueLedger
+    function transferOut(
+        bytes32 community,
+        uint64 seq,
+        bytes32 bucket,
+        uint64 amount,
+        uint32 businessDate,
+        address sink,
+        bytes32 ref,
+        bytes calldata data
+    ) external {
+        Ctx memory c = _begin(community, Roles.ACCOUNTANT, seq, 1);
+        _checkAmount(amount);
+        _checkDate(c, businessDate);
+        if (!_sinks[sink]) revert RevenueUnknownSink(sink);
+        uint256 id = _bucketId(community, bucket);
+        if (id == 0) revert RevenueOwnersCommonLocked(community);
+        bytes32 dataHash = keccak256(data);
+        if (_governance != address(0)) {
+            IGovernance(_governance).authorizeSpend(
+                community, bucket, amount, transferActionHash(community, bucket, amount, sink, ref, dataHash)
+            );
+        }
+        _debit(community, id, amount);
+        _mark(community, seq, MARK_NOT_INCOME);
+        emit TransferredOut(community, seq, bucket, amount, businessDate, sink, ref, dataHash);
+        _end(c);
+        // Last, after every effect: the sink checks the transfer by its own rules and may refuse.
+        IRevenueSink(sink).onRevenueTransfer(community, seq, bucket, amount, businessDate, data);
     }
 
     /// @inheritdoc IRevenueLedger
@@ -329,6 +379,37 @@ contract RevenueLedger is IRevenueLedger, Ownable2Step, Pausable {
     }
 
     // ----------------------------------------------------------------------------- views
+
+    /// @inheritdoc IRevenueLedger
+    function spendActionHash(bytes32 community, bytes32 bucket, uint64 amount, bytes32 ref, bytes32 evidenceHash)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(SPEND_ACTION, community, bucket, amount, ref, evidenceHash));
+    }
+
+    /// @inheritdoc IRevenueLedger
+    function transferActionHash(
+        bytes32 community,
+        bytes32 bucket,
+        uint64 amount,
+        address sink,
+        bytes32 ref,
+        bytes32 dataHash
+    ) public pure returns (bytes32) {
+        return keccak256(abi.encode(TRANSFER_ACTION, community, bucket, amount, sink, ref, dataHash));
+    }
+
+    /// @inheritdoc IRevenueLedger
+    function isSink(address sink) external view returns (bool) {
+        return _sinks[sink];
+    }
+
+    /// @inheritdoc IRevenueLedger
+    function governance() external view returns (address) {
+        return _governance;
+    }
 
     /// @inheritdoc IRevenueLedger
     function nextSeq(bytes32 community) external view returns (uint64 seq) {

@@ -168,6 +168,9 @@ MESSAGES: dict[str, tuple[int, Message]] = {
     "ExpectedPause": (409, lambda a: "the ledgers are not paused"),
     "RevenueOnlyGovernance": (403, lambda a: "policies are activated through the governance process"),
     "RevenueOnlyAnchor": (403, lambda a: "only the audit anchor closes periods"),
+    "RevenueUnknownSink": (
+        422, lambda a: f"{a['sink']} is not a contract this ledger may transfer money to (not registered)"
+    ),
     "RevenueStaleStatement": (
         409,
         lambda a: (

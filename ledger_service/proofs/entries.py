@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from eth_utils import to_checksum_address
+
 from ledger_service.core.hexutil import hex0x as _hex
 from ledger_service.statements.merkle import entries_root
 from ledger_service.statements.periods import from_day_number
@@ -168,6 +170,12 @@ def expected_entry(
         e["ref"] = read_text(a["ref"])
         if (ev := _evidence(a["evidenceHash"])) is not None:
             e["evidence_hash"] = ev
+    elif event == "TransferredOut":
+        e.update(kind="transfer", business_date=_day(a), amount=a["amount"])
+        e["bucket"] = read_text(a["bucket"])
+        e["ref"] = read_text(a["ref"])
+        e["sink"] = to_checksum_address(a["sink"])
+        e["data_hash"] = _hex(a["dataHash"])
     elif event == "HeldReallocated":
         e.update(kind="reallocation", business_date=_day(a), amount=a["amount"])
         e["bucket"] = OWNERS_COMMON

@@ -103,6 +103,11 @@ EVENTS: tuple[EventSpec, ...] = (
         "uint32 businessDate", "bytes32 ref", "bytes32 evidenceHash",
     ),
     _spec(
+        "RevenueLedger", "TransferredOut",
+        "bytes32 indexed community", "uint64 seq", "bytes32 bucket", "uint64 amount", "uint32 businessDate",
+        "address sink", "bytes32 ref", "bytes32 dataHash",
+    ),
+    _spec(
         "AuditAnchor", "StatementAnchored",
         "bytes32 indexed community", "bytes32 indexed periodKey", "bytes16 label", "uint32 fromDate",
         "uint32 toDate", "bytes32 statementHash", "bytes32 entriesRoot", "uint64 entryCount",

@@ -183,6 +183,37 @@ def spend(
     )
 
 
+def transfer_out(
+    svc: LedgerService,
+    slug: str,
+    bucket: str,
+    amount: int,
+    when: dt.date,
+    sink: str,
+    ref: str,
+    data: bytes,
+    *,
+    signer: str,
+) -> JournalEntry:
+    """Send ``amount`` from ``bucket`` to the registered contract ``sink`` (a fund, the time bank's
+    fee discount), which checks ``data`` by its own rules; spending in the revenue statement."""
+    check_amount(amount)
+    return _write(
+        svc,
+        slug,
+        "transferOut",
+        [
+            _hex(fixed_text(bucket, 32, "bucket")),
+            amount,
+            day_number(when),
+            sink,
+            _hex(fixed_text(ref, 32, "reference")),
+            _hex(data),
+        ],
+        signer,
+    )
+
+
 def reverse_income(
     svc: LedgerService, slug: str, seq: int, reason: str, when: dt.date, *, signer: str
 ) -> JournalEntry:

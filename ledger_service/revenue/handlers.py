@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from eth_utils import to_checksum_address
 from sqlalchemy import select
 
 from ledger_service.communities.handlers import utc_offset
@@ -73,6 +74,8 @@ def _entry(
         "reverses": None,
         "reason": None,
         "payer_ref": None,
+        "sink": None,
+        "data_hash": None,
     }
     row.update(extra)
     return row
@@ -185,6 +188,31 @@ def spent(log: Log, batch: Batch) -> None:
             bucket=bucket,
             ref=read_text(a["ref"]),
             evidence_hash=_evidence(a["evidenceHash"]),
+        ),
+    )
+    batch.add(RevenueMovement, _move(log, cid, day, bucket, "spent", -a["amount"]))
+
+
+@registry.on("RevenueLedger", "TransferredOut")
+def transferred_out(log: Log, batch: Batch) -> None:
+    """Money sent to a sink contract (a fund, a time-bank fee discount): spending of its bucket."""
+    a = log.args
+    cid = _hex(a["community"])
+    day = from_day_number(a["businessDate"])
+    bucket = read_text(a["bucket"])
+    batch.add(
+        RevenueEntry,
+        _entry(
+            log,
+            cid,
+            "transfer",
+            a["seq"],
+            day,
+            a["amount"],
+            bucket=bucket,
+            ref=read_text(a["ref"]),
+            sink=to_checksum_address(a["sink"]),
+            data_hash=_hex(a["dataHash"]),
         ),
     )
     batch.add(RevenueMovement, _move(log, cid, day, bucket, "spent", -a["amount"]))

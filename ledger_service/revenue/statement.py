@@ -28,6 +28,8 @@ _OPTIONAL = (
     "reverses",
     "reason",
     "payer_ref",
+    "sink",
+    "data_hash",
 )
 
 

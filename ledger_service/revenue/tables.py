@@ -12,8 +12,8 @@ from ledger_service.db.base import Base, ChainPosition, indexed_table
 
 @indexed_table
 class RevenueEntry(ChainPosition, Base):
-    """One revenue event (one chain log). ``kind``: income, spend, reallocation, reversal,
-    deposit_received, deposit_returned, policy."""
+    """One revenue event (one chain log). ``kind``: income, spend, transfer (to a sink contract),
+    reallocation, reversal, deposit_received, deposit_returned, policy."""
 
     __tablename__ = "revenue_entries"
     __table_args__ = (
@@ -40,6 +40,9 @@ class RevenueEntry(ChainPosition, Base):
     reverses: Mapped[str | None] = mapped_column(String(8), nullable=True)
     reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
     payer_ref: Mapped[str | None] = mapped_column(String(66), nullable=True)
+    #: For transfers: the receiving contract and keccak256 of the data it was handed.
+    sink: Mapped[str | None] = mapped_column(String(42), nullable=True)
+    data_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
 
 
 @indexed_table
