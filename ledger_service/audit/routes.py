@@ -3,16 +3,17 @@ auditor's attestation, and the proof bundles and trust root an auditor takes awa
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Response
 from fastapi.responses import JSONResponse
 
 from ledger_service.api.deps import ERRORS, Accountant, Auditor, Writes, period_of
 from ledger_service.api.schemas import CloseOut, ErrorOut
 from ledger_service.audit.commands import close_period
 from ledger_service.audit.export import attest_period
-from ledger_service.proofs.bundle import entry_bundle, statement_bundle
+from ledger_service.proofs.bundle import bundle_bytes, entry_bundle, statement_bundle
 from ledger_service.proofs.trust_root import trust_root, trust_root_hash
 
 DOWNLOAD: dict[int | str, dict[str, Any]] = {
@@ -86,5 +87,23 @@ def router(writes: Writes) -> APIRouter:
         label = period_of(period).label
         bundle = entry_bundle(writes.svc, slug, label, index, validators=writes.svc.settings.validators)
         return _download(bundle, f"{slug}-{label}-entry-{index}-bundle.json")
+
+    @api.get(
+        "/communities/{slug}/periods/{period}/entries/{index}/bundle.json.gz",
+        tags=["proofs"],
+        responses={200: {"content": {"application/gzip": {}}}, 404: {"model": ErrorOut}},
+        summary="The same entry bundle as a gzip file (what the explorer offers: an entry inside a "
+        "batch carries its whole batch's receipt, ~80 kB as JSON, ~4 kB compressed)",
+    )
+    def get_entry_bundle_gz(slug: str, period: str, index: int) -> Response:
+        label = period_of(period).label
+        bundle = entry_bundle(writes.svc, slug, label, index, validators=writes.svc.settings.validators)
+        return Response(
+            gzip.compress(bundle_bytes(bundle), 9, mtime=0),
+            media_type="application/gzip",
+            headers={
+                "Content-Disposition": f'attachment; filename="{slug}-{label}-entry-{index}-bundle.json.gz"'
+            },
+        )
 
     return api

@@ -4,6 +4,7 @@ work from the command line."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -32,6 +33,21 @@ def test_api_bundleDownloads_verifyAgainstTheServedTrustRoot(world: World) -> No
     assert missing.status_code == 404 and "no entry" in missing.json()["message"]
 
 
+def test_api_entryBundle_asGzip_isTheSameBundle_andVerifiesFromAFile(world: World, tmp_path: Path) -> None:
+    client = TestClient(create_app(world.svc, explorer=False))
+    root = client.get("/api/v1/trust-root.json").json()
+    plain = client.get(f"/api/v1/communities/{LOTUS}/periods/{Q1}/entries/0/bundle.json")
+    packed = client.get(f"/api/v1/communities/{LOTUS}/periods/{Q1}/entries/0/bundle.json.gz")
+    assert packed.status_code == 200 and packed.headers["content-type"] == "application/gzip"
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+    (tmp_path / "entry.json.gz").write_bytes(packed.content)
+    (tmp_path / "root.json").write_text(json.dumps(root))
+    verified = CliRunner().invoke(
+        cli, ["verify", str(tmp_path / "entry.json.gz"), "--trust-root", str(tmp_path / "root.json")]
+    )
+    assert verified.exit_code == 0, verified.output
+
+
 def test_api_attest_needsAnAuditorToken_andRecordsOnce(world: World) -> None:
     svc = world.svc
     client = TestClient(create_app(svc, explorer=False))
@@ -53,7 +69,7 @@ def test_explorer_showsTheTrustRootHash_andLinksEntryBundles(world: World) -> No
     page = client.get(f"/c/{LOTUS}/{Q1}?lang=en").text
     root = TestClient(create_app(world.svc, explorer=False)).get("/api/v1/trust-root.json")
     assert root.headers["x-trust-root-sha256"] in page
-    assert f"/api/v1/communities/{LOTUS}/periods/{Q1}/entries/0/bundle.json" in page
+    assert f"/api/v1/communities/{LOTUS}/periods/{Q1}/entries/0/bundle.json.gz" in page
 
 
 def test_cli_auditExport_thenVerify(world: World, tmp_path: Path) -> None:
