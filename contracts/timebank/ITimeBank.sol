@@ -35,6 +35,21 @@ pragma solidity ^0.8.28;
 ///         Redemption(bytes32 community,address holder,bytes32 item,uint32 quantity,uint64 minutes,
 ///                    uint64 nonce,uint64 deadline)
 ///         Donation(bytes32 community,address holder,uint64 minutes,uint64 nonce,uint64 deadline)
+///         FeeDiscount(bytes32 community,address holder,uint64 minutes,uint64 fen,bytes32 bucket,
+///                     uint64 nonce,uint64 deadline)
+///
+///         Property-fee discount (TB-8): the only redemption that turns minutes into money. The
+///         owners approve the terms (`setFeeTerms`: the revenue bucket that pays, a rate in fen per
+///         hour, caps in fen per period for one holder and for the whole community); an
+///         accountant then calls `RevenueLedger.transferOut(community, seq, bucket, fen, date,
+///         timeBank, ref, data)`, which debits the bucket (spending in the revenue statement) and
+///         calls `onRevenueTransfer` here with
+///         data = abi.encode(address holder, uint64 minutes, uint64 nonce, uint64 deadline, bytes signature),
+///         the holder's (or proxy's) `FeeDiscount` signature. The exact integer rule:
+///         fen = floor(minutes x ratePerHour / 60), and it must be at least 1 fen; the minutes are
+///         burnt (counted as redeemed) and `FeeDiscountRedeemed` is emitted. The period is the
+///         calendar month, quarter, half-year or year (1, 3, 6 or 12 months, counted from January)
+///         of the revenue write's business date.
 interface ITimeBank {
     /// @notice One service, as attested. `amount` is in minutes.
     /// @param recordRef the record's per-community number (mints once)
@@ -212,6 +227,55 @@ interface ITimeBank {
         bytes32 indexed community, uint64 seq, address resident, bool registered, uint32 businessDate, address by
     );
 
+    /// @notice The owners' terms for property-fee discounts were set (or withdrawn: rate 0).
+    /// @param community the community id
+    /// @param seq the write's sequence number
+    /// @param bucket the revenue bucket that pays the discounts
+    /// @param ratePerHour fen paid per 60 minutes redeemed (0: discounts withdrawn)
+    /// @param capPerHolder most fen one holder may receive per period
+    /// @param capTotal most fen the whole community may receive per period
+    /// @param periodMonths the period: 1, 3, 6 or 12 calendar months
+    /// @param businessDate business day of the change
+    /// @param by the committee member who set them
+    /// @param proposalId the governance proposal that approved them (0: no governance contract set)
+    event FeeTermsSet(
+        bytes32 indexed community,
+        uint64 seq,
+        bytes32 bucket,
+        uint64 ratePerHour,
+        uint64 capPerHolder,
+        uint64 capTotal,
+        uint8 periodMonths,
+        uint32 businessDate,
+        address by,
+        uint256 proposalId
+    );
+
+    /// @notice Minutes were redeemed for a property-fee discount paid from a revenue bucket.
+    /// @param community the community id
+    /// @param revenueSeq the revenue ledger's sequence number of the transfer that paid it
+    /// @param holder whose minutes were burnt
+    /// @param proxy the registered proxy who signed for the holder (zero: the holder signed)
+    /// @param amount minutes burnt
+    /// @param fen the discount paid, floor(amount x rate / 60)
+    /// @param bucket the revenue bucket that paid
+    /// @param businessDate the revenue write's business day
+    event FeeDiscountRedeemed(
+        bytes32 indexed community,
+        uint64 revenueSeq,
+        address holder,
+        address proxy,
+        uint64 amount,
+        uint64 fen,
+        bytes32 bucket,
+        uint32 businessDate
+    );
+
+    /// @notice The governance contract that approves fee terms was set by the operator (zero: none,
+    ///         the committee role alone sets them).
+    /// @param governance the contract
+    event GovernanceSet(address governance);
+
     /// @notice The community's time bank was paused or resumed by its admin.
     /// @param community the community id
     /// @param paused true when paused
@@ -255,6 +319,20 @@ interface ITimeBank {
     error TimeBankMissingCode(bytes32 community);
     /// @notice A batch holds 1 to 1,024 records.
     error TimeBankMalformedBatch(uint256 records);
+    /// @notice The community has no approved fee-discount terms (or they were withdrawn).
+    error TimeBankNoFeeTerms(bytes32 community);
+    /// @notice Fee terms need a bucket, a rate and caps in range, and a period of 1, 3, 6 or 12 months.
+    error TimeBankInvalidFeeTerms(bytes32 community);
+    /// @notice While governance is set, fee terms need a proposal the owners voted for (not committee-only).
+    error TimeBankFeeTermsNeedOwners(bytes32 community, uint256 proposalId);
+    /// @notice Only the revenue ledger may pay a fee discount.
+    error TimeBankOnlyRevenueLedger(address caller);
+    /// @notice The approved terms pay from `expected`, not from `given`.
+    error TimeBankFeeWrongBucket(bytes32 community, bytes32 expected, bytes32 given);
+    /// @notice At the approved rate the minutes are worth `expected` fen, not the `given` amount.
+    error TimeBankFeeAmountMismatch(bytes32 community, uint256 expected, uint64 given);
+    /// @notice The period's cap (`holder` zero: the community's) would be exceeded.
+    error TimeBankFeeCapExceeded(bytes32 community, address holder, uint256 paid, uint256 amount, uint256 cap);
 
     /// @notice Mints one service record attested by the beneficiary's EIP-712 `ServiceRecord`
     ///         signature (or a registered proxy's, or an ERC-1271 wallet's); relayed by a coordinator.
@@ -369,6 +447,87 @@ interface ITimeBank {
     /// @param resident the resident's pseudonymous id (not the pool)
     /// @param registered true to register, false to remove
     function setElderly(bytes32 community, uint64 seq, address resident, bool registered) external;
+
+    /// @notice Sets the owners' terms for property-fee discounts (a committee member; while a
+    ///         governance contract is set, only as an approved proposal for exactly these terms,
+    ///         `feeTermsActionHash`, that the owners voted for (an owners' decision type, not
+    ///         committee-only), which is used up).
+    /// @param community the community id
+    /// @param seq the community's next sequence number
+    /// @param bucket the revenue bucket that pays
+    /// @param ratePerHour fen per 60 minutes, 0 to withdraw the terms
+    /// @param capPerHolder most fen one holder may receive per period
+    /// @param capTotal most fen the community may receive per period
+    /// @param periodMonths 1, 3, 6 or 12
+    function setFeeTerms(
+        bytes32 community,
+        uint64 seq,
+        bytes32 bucket,
+        uint64 ratePerHour,
+        uint64 capPerHolder,
+        uint64 capTotal,
+        uint8 periodMonths
+    ) external;
+
+    /// @notice The community's fee-discount terms.
+    /// @param community the community id
+    /// @return bucket the paying bucket
+    /// @return ratePerHour fen per 60 minutes (0: none)
+    /// @return capPerHolder fen per holder per period
+    /// @return capTotal fen per community per period
+    /// @return periodMonths the period in months
+    function feeTerms(bytes32 community)
+        external
+        view
+        returns (bytes32 bucket, uint64 ratePerHour, uint64 capPerHolder, uint64 capTotal, uint8 periodMonths);
+
+    /// @notice Fen already paid as fee discounts in the period (under the current terms) containing `businessDate`.
+    /// @param community the community id
+    /// @param holder the holder
+    /// @param businessDate a business day
+    /// @return holderPaid paid to `holder`
+    /// @return totalPaid paid in the community
+    function feePaid(bytes32 community, address holder, uint32 businessDate)
+        external
+        view
+        returns (uint64 holderPaid, uint64 totalPaid);
+
+    /// @notice The action a governance proposal approves to set these fee terms.
+    /// @param community the community id
+    /// @param bucket the paying bucket
+    /// @param ratePerHour fen per hour
+    /// @param capPerHolder per-holder cap
+    /// @param capTotal community cap
+    /// @param periodMonths period in months
+    /// @return actionHash keccak256(abi.encode(keccak256("civic.action.timebank.feeTerms"), community,
+    ///         bucket, ratePerHour, capPerHolder, capTotal, periodMonths))
+    function feeTermsActionHash(
+        bytes32 community,
+        bytes32 bucket,
+        uint64 ratePerHour,
+        uint64 capPerHolder,
+        uint64 capTotal,
+        uint8 periodMonths
+    ) external pure returns (bytes32 actionHash);
+
+    /// @notice The EIP-712 digest a holder (or proxy) signs for a fee discount.
+    /// @param community the community id
+    /// @param holder whose minutes
+    /// @param amount minutes
+    /// @param fen the discount in fen
+    /// @param bucket the paying bucket
+    /// @param nonce the holder's nonce
+    /// @param deadline unix seconds
+    /// @return digest the typed-data hash
+    function hashFeeDiscount(
+        bytes32 community,
+        address holder,
+        uint64 amount,
+        uint64 fen,
+        bytes32 bucket,
+        uint64 nonce,
+        uint64 deadline
+    ) external view returns (bytes32 digest);
 
     /// @notice Pauses or resumes the community's time bank (its admin only).
     /// @param community the community id

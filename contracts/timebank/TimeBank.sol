@@ -8,6 +8,8 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ICommunityRoles} from "../access/ICommunityRoles.sol";
 import {Roles} from "../access/Roles.sol";
+import {IGovernance} from "../governance/IGovernance.sol";
+import {IRevenueSink} from "../revenue/IRevenueSink.sol";
 import {ITimeBank} from "./ITimeBank.sol";
 
 /// @title Time bank
@@ -16,8 +18,9 @@ import {ITimeBank} from "./ITimeBank.sol";
 /// @dev Storage keeps only what a rule must read: one slot per community (sequence, calendar,
 ///      pause), one for its running totals, one per holder (balance, nonce, elderly flag), a bitmap
 ///      of used record numbers, proxy registrations and catalog items. A minted record writes one
-///      bit; the event log is the record.
-contract TimeBank is ITimeBank, Ownable2Step, Pausable, EIP712 {
+///      bit; the event log is the record. Fee discounts add the owners' terms and what each
+///      period has paid (per holder and in total).
+contract TimeBank is ITimeBank, IRevenueSink, Ownable2Step, Pausable, EIP712 {
     uint256 private constant MAX_AMOUNT = 2 ** 53 - 1;
     uint256 private constant MAX_RECORD_MINUTES = 1_440;
     uint256 private constant MAX_BATCH = 1_024;
@@ -35,6 +38,11 @@ contract TimeBank is ITimeBank, Ownable2Step, Pausable, EIP712 {
     );
     bytes32 private constant DONATION_TYPEHASH =
         keccak256("Donation(bytes32 community,address holder,uint64 minutes,uint64 nonce,uint64 deadline)");
+    bytes32 private constant FEE_DISCOUNT_TYPEHASH = keccak256(
+        "FeeDiscount(bytes32 community,address holder,uint64 minutes,uint64 fen,bytes32 bucket,uint64 nonce,"
+        "uint64 deadline)"
+    );
+    bytes32 private constant FEE_TERMS_ACTION = keccak256("civic.action.timebank.feeTerms");
 
     /// @dev One slot per community.
     struct State {
@@ -66,6 +74,24 @@ contract TimeBank is ITimeBank, Ownable2Step, Pausable, EIP712 {
         bool active;
     }
 
+    /// @dev The owners' fee-discount terms of a community (rate 0: none).
+    struct FeeTerms {
+        bytes32 bucket;
+        uint64 ratePerHour;
+        uint64 capPerHolder;
+        uint64 capTotal;
+        uint8 periodMonths;
+    }
+
+    /// @dev What `onRevenueTransfer` reads from its `data`.
+    struct FeeRequest {
+        address holder;
+        uint64 amount;
+        uint64 nonce;
+        uint64 deadline;
+        bytes signature;
+    }
+
     /// @dev Working memory of one write.
     struct Ctx {
         bytes32 community;
@@ -75,6 +101,8 @@ contract TimeBank is ITimeBank, Ownable2Step, Pausable, EIP712 {
     }
 
     ICommunityRoles private immutable _roles;
+    address private immutable _revenueLedger;
+    address private _governance;
 
     mapping(bytes32 community => State) private _state;
     mapping(bytes32 community => Totals) private _totals;
@@ -83,11 +111,28 @@ contract TimeBank is ITimeBank, Ownable2Step, Pausable, EIP712 {
     mapping(bytes32 community => mapping(address principal => mapping(address proxy => bool))) private _proxies;
     mapping(bytes32 community => mapping(bytes32 item => Item)) private _items;
     mapping(bytes32 community => mapping(bytes32 item => bytes32 provider)) private _providers;
+    mapping(bytes32 community => FeeTerms) private _feeTerms;
+    /// @dev Fen paid per period key (see `_periodKey`), in total and per holder.
+    mapping(bytes32 community => mapping(uint256 period => uint64 fen)) private _feePaidTotal;
+    mapping(bytes32 community => mapping(address holder => mapping(uint256 period => uint64 fen))) private
+        _feePaidHolder;
 
     /// @param roles the community registry
-    /// @param operator the deployment operator (owner: global pause)
-    constructor(ICommunityRoles roles, address operator) Ownable(operator) EIP712("Civic Ledger TimeBank", "1") {
+    /// @param operator the deployment operator (owner: global pause, governance wiring)
+    /// @param revenueLedger the revenue ledger whose transfers pay fee discounts
+    constructor(ICommunityRoles roles, address operator, address revenueLedger)
+        Ownable(operator)
+        EIP712("Civic Ledger TimeBank", "1")
+    {
         _roles = roles;
+        _revenueLedger = revenueLedger;
+    }
+
+    /// @notice Sets the governance contract that approves fee terms (zero: the committee role alone).
+    /// @param governance the contract
+    function setGovernance(address governance) external onlyOwner {
+        _governance = governance;
+        emit GovernanceSet(governance);
     }
 
     /// @notice Pauses every community's time bank (operator only, emergencies).
@@ -257,6 +302,86 @@ contract TimeBank is ITimeBank, Ownable2Step, Pausable, EIP712 {
     }
 
     /// @inheritdoc ITimeBank
+    function setFeeTerms(
+        bytes32 community,
+        uint64 seq,
+        bytes32 bucket,
+        uint64 ratePerHour,
+        uint64 capPerHolder,
+        uint64 capTotal,
+        uint8 periodMonths
+    ) external {
+        Ctx memory c = _begin(community, Roles.COMMITTEE, seq, 1);
+        if (
+            ratePerHour != 0
+                && (
+                    bucket == bytes32(0) || ratePerHour > MAX_AMOUNT || capPerHolder == 0 || capPerHolder > MAX_AMOUNT
+                        || capTotal == 0 || capTotal > MAX_AMOUNT
+                        || (periodMonths != 1 && periodMonths != 3 && periodMonths != 6 && periodMonths != 12)
+                )
+        ) revert TimeBankInvalidFeeTerms(community);
+        uint256 proposalId;
+        if (_governance != address(0)) {
+            uint8 decisionType;
+            (proposalId, decisionType) = IGovernance(_governance).consumeApproval(
+                community,
+                feeTermsActionHash(community, bucket, ratePerHour, capPerHolder, capTotal, periodMonths)
+            );
+            // Terms that turn hours into revenue money are the owners' decision, not the committee's alone.
+            if (decisionType == 0) revert TimeBankFeeTermsNeedOwners(community, proposalId);
+        }
+        _feeTerms[community] = FeeTerms(bucket, ratePerHour, capPerHolder, capTotal, periodMonths);
+        emit FeeTermsSet(
+            community, seq, bucket, ratePerHour, capPerHolder, capTotal, periodMonths, c.today, msg.sender, proposalId
+        );
+        _end(c);
+    }
+
+    /// @inheritdoc IRevenueSink
+    /// @dev `data` = abi.encode(address holder, uint64 minutes, uint64 nonce, uint64 deadline,
+    ///      bytes signature). The revenue ledger has debited the bucket already; reverting here
+    ///      undoes the whole transfer. Takes no time-bank sequence number: the revenue write's is
+    ///      its identity.
+    function onRevenueTransfer(
+        bytes32 community,
+        uint64 seq,
+        bytes32 bucket,
+        uint64 amount,
+        uint32 businessDate,
+        bytes calldata data
+    ) external {
+        if (msg.sender != _revenueLedger) revert TimeBankOnlyRevenueLedger(msg.sender);
+        Ctx memory c = _beginUnsequenced(community);
+        FeeTerms memory terms = _feeTerms[community];
+        if (terms.ratePerHour == 0) revert TimeBankNoFeeTerms(community);
+        if (bucket != terms.bucket) revert TimeBankFeeWrongBucket(community, terms.bucket, bucket);
+        FeeRequest memory r;
+        (r.holder, r.amount, r.nonce, r.deadline, r.signature) =
+            abi.decode(data, (address, uint64, uint64, uint64, bytes));
+        _checkHolder(r.holder);
+        _checkDeadline(r.deadline);
+        _checkAmount(r.amount, MAX_AMOUNT);
+        uint256 expected = uint256(r.amount) * terms.ratePerHour / 60;
+        if (expected == 0 || expected != amount) revert TimeBankFeeAmountMismatch(community, expected, amount);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(
+                abi.encode(FEE_DISCOUNT_TYPEHASH, community, r.holder, r.amount, amount, bucket, r.nonce, r.deadline)
+            )
+        );
+        address signer = _authorised(community, r.holder, digest, r.signature);
+        _chargeCaps(community, terms, r.holder, amount, businessDate);
+        _debit(c, r.holder, r.amount, r.nonce);
+        // Cannot overflow: redeemed <= minted + rewarded < 2^53 (only held minutes are burnt).
+        unchecked {
+            c.t.redeemed += r.amount;
+        }
+        emit FeeDiscountRedeemed(
+            community, seq, r.holder, _proxyOf(r.holder, signer), r.amount, amount, bucket, businessDate
+        );
+        _end(c);
+    }
+
+    /// @inheritdoc ITimeBank
     function setPaused(bytes32 community, bool paused) external {
         _roles.checkRole(community, Roles.ADMIN, msg.sender);
         State memory s = _load(community);
@@ -319,6 +444,63 @@ contract TimeBank is ITimeBank, Ownable2Step, Pausable, EIP712 {
     }
 
     /// @inheritdoc ITimeBank
+    function feeTerms(bytes32 community)
+        external
+        view
+        returns (bytes32 bucket, uint64 ratePerHour, uint64 capPerHolder, uint64 capTotal, uint8 periodMonths)
+    {
+        FeeTerms memory t = _feeTerms[community];
+        return (t.bucket, t.ratePerHour, t.capPerHolder, t.capTotal, t.periodMonths);
+    }
+
+    /// @inheritdoc ITimeBank
+    function feePaid(bytes32 community, address holder, uint32 businessDate)
+        external
+        view
+        returns (uint64 holderPaid, uint64 totalPaid)
+    {
+        uint8 months = _feeTerms[community].periodMonths;
+        if (months == 0) return (0, 0);
+        uint256 key = _periodKey(businessDate, months);
+        return (_feePaidHolder[community][holder][key], _feePaidTotal[community][key]);
+    }
+
+    /// @inheritdoc ITimeBank
+    function feeTermsActionHash(
+        bytes32 community,
+        bytes32 bucket,
+        uint64 ratePerHour,
+        uint64 capPerHolder,
+        uint64 capTotal,
+        uint8 periodMonths
+    ) public pure returns (bytes32 actionHash) {
+        return keccak256(
+            abi.encode(FEE_TERMS_ACTION, community, bucket, ratePerHour, capPerHolder, capTotal, periodMonths)
+        );
+    }
+
+    /// @inheritdoc ITimeBank
+    function hashFeeDiscount(
+        bytes32 community,
+        address holder,
+        uint64 amount,
+        uint64 fen,
+        bytes32 bucket,
+        uint64 nonce,
+        uint64 deadline
+    ) external view returns (bytes32 digest) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(FEE_DISCOUNT_TYPEHASH, community, holder, amount, fen, bucket, nonce, deadline))
+        );
+    }
+
+    /// @notice The governance contract that approves fee terms (zero: none).
+    /// @return governance the contract
+    function governance() external view returns (address) {
+        return _governance;
+    }
+
+    /// @inheritdoc ITimeBank
     function hashServiceRecord(bytes32 community, ServiceRecord calldata record)
         external
         view
@@ -367,6 +549,52 @@ contract TimeBank is ITimeBank, Ownable2Step, Pausable, EIP712 {
         // The offset is within -720..840 minutes and timestamps are far above 12 hours, so the
         // sum is positive and the day number fits uint32 until the year 11 million.
         c.today = uint32(uint256(int256(block.timestamp) + int256(c.s.utcOffsetMinutes) * 60) / 86_400);
+    }
+
+    /// @dev Prologue of a write that takes no sequence number (a fee discount paid by a revenue
+    ///      transfer, whose sequence number is the revenue ledger's).
+    function _beginUnsequenced(bytes32 community) private view returns (Ctx memory c) {
+        _requireNotPaused();
+        c.community = community;
+        c.s = _load(community);
+        if (c.s.paused) revert TimeBankPaused(community);
+        c.t = _totals[community];
+        // As in _begin: positive, and fits uint32.
+        c.today = uint32(uint256(int256(block.timestamp) + int256(c.s.utcOffsetMinutes) * 60) / 86_400);
+    }
+
+    /// @dev Adds `fen` to what the holder and the community were paid in the period of
+    ///      `businessDate`, refusing beyond either cap.
+    function _chargeCaps(bytes32 community, FeeTerms memory terms, address holder, uint64 fen, uint32 businessDate)
+        private
+    {
+        uint256 key = _periodKey(businessDate, terms.periodMonths);
+        uint256 holderPaid = _feePaidHolder[community][holder][key];
+        if (holderPaid + fen > terms.capPerHolder) {
+            revert TimeBankFeeCapExceeded(community, holder, holderPaid, fen, terms.capPerHolder);
+        }
+        uint256 totalPaid = _feePaidTotal[community][key];
+        if (totalPaid + fen > terms.capTotal) {
+            revert TimeBankFeeCapExceeded(community, address(0), totalPaid, fen, terms.capTotal);
+        }
+        // Both sums were just checked against caps below 2^53.
+        _feePaidHolder[community][holder][key] = uint64(holderPaid + fen);
+        _feePaidTotal[community][key] = uint64(totalPaid + fen);
+    }
+
+    /// @dev The period of a business day: months since year 0 divided by the period length, with
+    ///      the length in the low byte so new terms with another length start afresh. Months come
+    ///      from the day number by Howard Hinnant's civil_from_days (day 0 = 1970-01-01).
+    function _periodKey(uint32 day, uint8 periodMonths) private pure returns (uint256) {
+        uint256 z = uint256(day) + 719_468;
+        uint256 era = z / 146_097;
+        uint256 doe = z - era * 146_097;
+        uint256 yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        uint256 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        uint256 mp = (5 * doy + 2) / 153;
+        uint256 month = mp < 10 ? mp + 3 : mp - 9;
+        uint256 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        return ((year * 12 + month - 1) / periodMonths) << 8 | periodMonths;
     }
 
     /// @dev Epilogue: the supply bound that makes every other sum safe, then one write per slot.
@@ -477,7 +705,7 @@ contract TimeBank is ITimeBank, Ownable2Step, Pausable, EIP712 {
 
     /// @dev Returns who signed `digest`: `holder` itself (an EOA, or an ERC-1271 wallet), or a
     ///      proxy registered for `holder` in `community`; reverts otherwise.
-    function _authorised(bytes32 community, address holder, bytes32 digest, bytes calldata signature)
+    function _authorised(bytes32 community, address holder, bytes32 digest, bytes memory signature)
         private
         view
         returns (address signer)

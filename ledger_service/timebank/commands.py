@@ -10,34 +10,40 @@ with a key the service keeps for them (``sign_as``). The coordinator's key relay
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from ledger_service.chain.direct import call as _call
 from ledger_service.chain.journal import Write
 from ledger_service.chain.journal_tables import JournalEntry
-from ledger_service.core.errors import InvalidInput
+from ledger_service.core.errors import Conflict, InvalidInput
 from ledger_service.core.hexutil import hex0x as _hex
 from ledger_service.statements.periods import day_number
 from ledger_service.timebank import errors as _errors  # noqa: F401  (readable contract errors)
-from ledger_service.timebank.encoding import check_holder, check_minutes, fixed_text
+from ledger_service.timebank.encoding import MAX_AMOUNT, check_holder, check_minutes, fixed_text, label
 from ledger_service.timebank.signing import (
     Domain,
     ServiceRecord,
     donation_digest,
+    fee_discount_data,
+    fee_discount_digest,
+    fee_discount_fen,
     record_digest,
     redemption_digest,
     sign_digest,
 )
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from ledger_service.service import LedgerService
 
 CONTRACT = "TimeBank"
 #: Records per transaction when minting many (the contract takes up to 1,024; ~8,900 gas each).
 BATCH_SIZE = 1_000
+#: Fee-discount periods the contract accepts, in months.
+PERIOD_MONTHS = (1, 3, 6, 12)
 #: How long a signed redemption or donation stays valid by default.
 DEFAULT_VALIDITY_SECONDS = 7 * 24 * 3600
 
@@ -288,3 +294,132 @@ def set_elderly(
 ) -> JournalEntry:
     """Register (or remove) an elderly resident the pool may grant to (a coordinator)."""
     return _write(svc, slug, "setElderly", [check_holder(resident, "resident"), registered], signer)
+
+
+# -- chain views (the chain is the truth for what a signed request must say) -----------------------
+
+
+def view(svc: LedgerService, function: str, *args: object) -> tuple[Any, ...]:
+    """A read-only call of the deployment's TimeBank."""
+    return _call(svc.sender, CONTRACT, svc.deployment.address(CONTRACT), function, *args)
+
+
+def _cid(svc: LedgerService, slug: str) -> bytes:
+    return bytes.fromhex(svc.community_id(slug)[2:])
+
+
+def nonce_of(svc: LedgerService, slug: str, holder: str) -> int:
+    """The nonce the holder's next signed redemption, donation or fee discount must carry."""
+    return int(view(svc, "nonceOf", _cid(svc, slug), check_holder(holder))[0])
+
+
+def balance_of(svc: LedgerService, slug: str, holder: str) -> int:
+    """Minutes the holder has on chain now."""
+    return int(view(svc, "balanceOf", _cid(svc, slug), check_holder(holder))[0])
+
+
+@dataclass(frozen=True)
+class FeeTerms:
+    """The owners' terms for property-fee discounts of one community (rate 0: none)."""
+
+    bucket: str
+    rate_per_hour: int
+    cap_per_holder: int
+    cap_total: int
+    period_months: int
+
+
+def fee_terms(svc: LedgerService, slug: str) -> FeeTerms:
+    bucket, rate, cap_holder, cap_total, months = view(svc, "feeTerms", _cid(svc, slug))
+    return FeeTerms(label(bucket), int(rate), int(cap_holder), int(cap_total), int(months))
+
+
+def set_fee_terms(
+    svc: LedgerService,
+    slug: str,
+    bucket: str,
+    rate_per_hour: int,
+    cap_per_holder: int,
+    cap_total: int,
+    period_months: int,
+    *,
+    signer: str,
+) -> JournalEntry:
+    """Set the owners' approved fee-discount terms (a committee member; while a governance
+    contract is set, the contract also uses up the approved proposal for exactly these terms).
+    ``rate_per_hour`` 0 withdraws them."""
+    for value, what in (
+        (rate_per_hour, "rate"),
+        (cap_per_holder, "cap per holder"),
+        (cap_total, "total cap"),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
+            raise InvalidInput(f"the {what} {value!r} is out of range (whole fen below 2^53)")
+    if rate_per_hour:
+        if cap_per_holder == 0 or cap_total == 0:
+            raise InvalidInput("fee terms need a cap per holder and a total cap of at least 1 fen")
+        if period_months not in PERIOD_MONTHS:
+            raise InvalidInput(f"the period is 1, 3, 6 or 12 months, not {period_months!r}")
+    args: list[object] = [
+        _hex(fixed_text(bucket, 32, "bucket")),
+        rate_per_hour,
+        cap_per_holder,
+        cap_total,
+        period_months,
+    ]
+    return _write(svc, slug, "setFeeTerms", args, signer)
+
+
+def fee_discount_quote(svc: LedgerService, slug: str, minutes: int) -> tuple[FeeTerms, int]:
+    """The terms in force and what ``minutes`` are worth under them, in fen."""
+    terms = fee_terms(svc, slug)
+    if terms.rate_per_hour == 0:
+        raise Conflict(f"community {slug} has no approved fee-discount terms")
+    fen = fee_discount_fen(check_minutes(minutes), terms.rate_per_hour)
+    if fen == 0:
+        raise InvalidInput(
+            f"{minutes} minutes are worth less than 1 fen at {terms.rate_per_hour} fen per hour"
+        )
+    return terms, fen
+
+
+def fee_discount_digest_for(
+    svc: LedgerService, slug: str, holder: str, minutes: int, fen: int, bucket: str, nonce: int, deadline: int
+) -> bytes:
+    """What the holder (or their proxy) signs for a fee discount."""
+    return fee_discount_digest(
+        domain(svc),
+        _cid(svc, slug),
+        check_holder(holder),
+        minutes,
+        fen,
+        fixed_text(bucket, 32, "bucket"),
+        nonce,
+        deadline,
+    )
+
+
+def fee_discount(
+    svc: LedgerService,
+    slug: str,
+    holder: str,
+    minutes: int,
+    fen: int,
+    bucket: str,
+    when: dt.date,
+    ref: str,
+    nonce: int,
+    deadline: int,
+    signature: bytes,
+    *,
+    signer: str,
+) -> JournalEntry:
+    """Pay a property-fee discount of ``fen`` from revenue ``bucket`` for ``minutes`` of ``holder``
+    (an accountant's ``RevenueLedger.transferOut`` to the TimeBank, which checks the rate, the
+    caps and the holder's signature, and burns the minutes). Spending in the revenue statement."""
+    from ledger_service.revenue.commands import transfer_out
+
+    data = fee_discount_data(check_holder(holder), check_minutes(minutes), nonce, deadline, signature)
+    return transfer_out(
+        svc, slug, bucket, fen, when, svc.deployment.address(CONTRACT), ref, data, signer=signer
+    )

@@ -78,10 +78,15 @@ def hours(minutes: int) -> str:
     return f"{value:,}"
 
 
+def percent(numerator: int, denominator: int) -> str | None:
+    """numerator ÷ denominator in percent with one decimal, rounded half up, computed in integers
+    only (tenths of a percent: ⌊(1000·n + d/2) ÷ d⌋ for non-negative n, d); None when d is 0."""
+    if denominator == 0:
+        return None
+    tenths = (1000 * numerator * 2 + denominator) // (2 * denominator)
+    return f"{tenths // 10}.{tenths % 10}"
+
+
 def redemption_rate(redeemed: int, minted: int, rewarded: int) -> str | None:
     """redeemed ÷ (minted + rewarded) as a percentage with one decimal ('84.9'); None if nothing issued."""
-    issued = minted + rewarded
-    if issued == 0:
-        return None
-    value = (Decimal(100 * redeemed) / issued).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return str(value)
+    return percent(redeemed, minted + rewarded)

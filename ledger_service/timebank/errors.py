@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from ledger_service.chain.errors import MESSAGES as _ALL
 from ledger_service.chain.errors import Message, community_name, day, register_messages, text
+from ledger_service.timebank.encoding import hours
 
 
 def _h(minutes: int) -> str:
     """Minutes with their hours, e.g. '640 minutes (10.7 h)'."""
-    return f"{minutes:,} minutes ({minutes / 60:,.1f} h)"
+    return f"{minutes:,} minutes ({hours(minutes)} h)"
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100:,}.{fen % 100:02d} yuan"
 
 
 MESSAGES: dict[str, tuple[int, Message]] = {
@@ -99,6 +104,48 @@ MESSAGES: dict[str, tuple[int, Message]] = {
     "TimeBankMalformedBatch": (
         422,
         lambda a: f"a batch holds 1 to 1,024 service records, got {a['records']:,}",
+    ),
+    "TimeBankNoFeeTerms": (
+        409,
+        lambda a: f"community {community_name(a['community'])} has no approved fee-discount terms",
+    ),
+    "TimeBankInvalidFeeTerms": (
+        422,
+        lambda a: (
+            "fee terms need a bucket, a rate, a cap per holder and a total cap in whole fen, "
+            "and a period of 1, 3, 6 or 12 months"
+        ),
+    ),
+    "TimeBankFeeTermsNeedOwners": (
+        409,
+        lambda a: (
+            f"proposal {a['proposalId']} was approved by the committee alone; fee-discount terms need "
+            "the owners' vote"
+        ),
+    ),
+    "TimeBankOnlyRevenueLedger": (
+        403,
+        lambda a: f"{a['caller']} is not the revenue ledger; only a revenue transfer pays a fee discount",
+    ),
+    "TimeBankFeeWrongBucket": (
+        409,
+        lambda a: (
+            f"the approved terms pay fee discounts from '{text(a['expected'])}', not '{text(a['given'])}'"
+        ),
+    ),
+    "TimeBankFeeAmountMismatch": (
+        409,
+        lambda a: (
+            f"at the approved rate these minutes are worth {_yuan(a['expected'])}, not {_yuan(a['given'])}"
+        ),
+    ),
+    "TimeBankFeeCapExceeded": (
+        409,
+        lambda a: (
+            f"{'this holder' if int(a['holder'], 16) else 'the community'} has received "
+            f"{_yuan(a['paid'])} in fee discounts this period; {_yuan(a['amount'])} more would pass "
+            f"the cap of {_yuan(a['cap'])}"
+        ),
     ),
     # OpenZeppelin's EIP712 name/version strings (only at deployment)
     "InvalidShortString": (500, lambda a: "the EIP-712 domain name is malformed"),

@@ -33,7 +33,7 @@ def _entry(log: Log, kind: str, amount: int, **extra: Any) -> dict[str, Any]:
         **log.position,
         "community": _hex(a["community"]),
         "kind": kind,
-        "seq": a["seq"],
+        "seq": a["seq"] if "seq" in a else a["revenueSeq"],
         "business_date": from_day_number(a["businessDate"]),
         "amount": amount,
         "holder": None,
@@ -50,6 +50,12 @@ def _entry(log: Log, kind: str, amount: int, **extra: Any) -> dict[str, Any]:
         "quantity": None,
         "reason": None,
         "active": None,
+        "fen": None,
+        "bucket": None,
+        "cap_per_holder": None,
+        "cap_total": None,
+        "period_months": None,
+        "proposal_id": None,
     }
     row.update(extra)
     return row
@@ -190,6 +196,44 @@ def elderly_set(log: Log, batch: Batch) -> None:
         log, "elderly_set", 0, holder=_addr(a["resident"]), active=bool(a["registered"]), actor=_addr(a["by"])
     )
     batch.add(TimebankEntry, row)
+
+
+@registry.on(CONTRACT, "FeeTermsSet")
+def fee_terms_set(log: Log, batch: Batch) -> None:
+    a = log.args
+    row = _entry(
+        log,
+        "fee_terms",
+        0,
+        fen=a["ratePerHour"],
+        bucket=label(a["bucket"]),
+        cap_per_holder=a["capPerHolder"],
+        cap_total=a["capTotal"],
+        period_months=a["periodMonths"],
+        proposal_id=a["proposalId"],
+        active=a["ratePerHour"] > 0,
+        actor=_addr(a["by"]),
+    )
+    batch.add(TimebankEntry, row)
+
+
+@registry.on(CONTRACT, "FeeDiscountRedeemed")
+def fee_discount_redeemed(log: Log, batch: Batch) -> None:
+    """A property-fee discount: minutes burnt (a redemption) and fen paid by the revenue ledger's
+    transfer ``revenueSeq`` (which the revenue index shows as spending)."""
+    a = log.args
+    holder = _addr(a["holder"])
+    row = _entry(
+        log,
+        "fee_discount",
+        a["amount"],
+        holder=holder,
+        proxy=_opt_addr(a["proxy"]),
+        fen=a["fen"],
+        bucket=label(a["bucket"]),
+    )
+    batch.add(TimebankEntry, row)
+    _move(batch, log, holder, "redeemed", -a["amount"])
 
 
 #: This module's handlers by event name (e.g. for a test's own ``Registry``).

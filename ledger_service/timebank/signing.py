@@ -30,6 +30,10 @@ REDEMPTION_TYPE = (
     "uint64 nonce,uint64 deadline)"
 )
 DONATION_TYPE = "Donation(bytes32 community,address holder,uint64 minutes,uint64 nonce,uint64 deadline)"
+FEE_DISCOUNT_TYPE = (
+    "FeeDiscount(bytes32 community,address holder,uint64 minutes,uint64 fen,bytes32 bucket,uint64 nonce,"
+    "uint64 deadline)"
+)
 
 
 def _fields(type_string: str) -> list[dict[str, str]]:
@@ -124,6 +128,33 @@ def donation_digest(
 ) -> bytes:
     """What a holder (or their registered proxy) signs to donate minutes to the pool."""
     return _digest(domain, DONATION_TYPE, [community, holder, minutes, nonce, deadline])
+
+
+def fee_discount_digest(
+    domain: Domain,
+    community: bytes,
+    holder: str,
+    minutes: int,
+    fen: int,
+    bucket: bytes,
+    nonce: int,
+    deadline: int,
+) -> bytes:
+    """What a holder (or their registered proxy) signs to turn ``minutes`` into a property-fee
+    discount of ``fen`` paid from revenue ``bucket``."""
+    return _digest(domain, FEE_DISCOUNT_TYPE, [community, holder, minutes, fen, bucket, nonce, deadline])
+
+
+def fee_discount_data(holder: str, minutes: int, nonce: int, deadline: int, signature: bytes) -> bytes:
+    """The ``data`` ``RevenueLedger.transferOut`` hands to ``TimeBank.onRevenueTransfer``."""
+    return abi_encode(
+        ["address", "uint64", "uint64", "uint64", "bytes"], [holder, minutes, nonce, deadline, signature]
+    )
+
+
+def fee_discount_fen(minutes: int, rate_per_hour: int) -> int:
+    """The exact integer rule of the contract: fen = floor(minutes × rate ÷ 60)."""
+    return minutes * rate_per_hour // 60
 
 
 def typed_data(domain: Domain, type_string: str, message: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from ledger_service.statements.periods import Period
 from ledger_service.statements.sections import Query, SectionResult, section
-from ledger_service.timebank.encoding import HEALTH_CATEGORY, POOL, hours, redemption_rate
+from ledger_service.timebank.encoding import HEALTH_CATEGORY, POOL, hours, percent, redemption_rate
 from ledger_service.timebank.tables import TimebankEntry, TimebankMovement
 
 POOL_ID = POOL.lower()
@@ -36,6 +36,12 @@ _OPTIONAL = (
     "quantity",
     "reason",
     "active",
+    "fen",
+    "bucket",
+    "cap_per_holder",
+    "cap_total",
+    "period_months",
+    "proposal_id",
 )
 
 
@@ -143,9 +149,7 @@ class Statistics:
     @property
     def retention(self) -> str | None:
         """Share of the previous period's volunteers who served again in this one, in percent."""
-        if self.previous_volunteers == 0:
-            return None
-        return f"{100 * self.returning_volunteers / self.previous_volunteers:.1f}"
+        return percent(self.returning_volunteers, self.previous_volunteers)
 
     def to_json(self) -> dict[str, Any]:
         return {

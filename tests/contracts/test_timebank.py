@@ -39,8 +39,8 @@ ANY2 = "0x" + "22" * 20
 
 @pytest.fixture(scope="session")
 def timebank_address(ledger: Ledger) -> str:
-    """Deployed once per session, before any test's snapshot, so every test sees it."""
-    return deploy_timebank(ledger)
+    """The deployment's TimeBank (wired as a revenue sink), deployed with the other contracts."""
+    return ledger.address("TimeBank")
 
 
 @pytest.fixture
@@ -225,6 +225,11 @@ def test_mintAttested_refusesOtherChainOrContractSignature(tb: TimeBankHarness, 
     _refused_signature(tb, lotus, r, tb.sign_record(b, lotus, r, other_chain))
     other_contract = Domain(tb.domain.chain_id, "0x" + "ab" * 20)
     _refused_signature(tb, lotus, r, tb.sign_record(b, lotus, r, other_contract))
+    # a second, real TimeBank on the same chain: what it accepts, this one refuses
+    second = TimeBankHarness(tb.ledger, deploy_timebank(tb.ledger))
+    signed_there = second.sign_record(b, lotus, r)
+    second.send(tb.coordinator(lotus), "mintAttested", lotus.id, second.seq(lotus), r.as_abi(), signed_there)
+    _refused_signature(tb, lotus, r, signed_there)
     tb.mint_signed(lotus, r, b)  # the right domain is accepted
 
 

@@ -14,6 +14,7 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 
 from ledger_service.chain.abi import contract_abi, error_table
+from ledger_service.chain.compile import DEPLOYABLE
 from ledger_service.chain.errors import decode_revert
 from ledger_service.chain.sender import RevertedCall
 from ledger_service.core.errors import ContractRejected
@@ -28,7 +29,7 @@ from ledger_service.timebank.signing import (
 )
 from tests.contracts.harness import Community, Ledger
 
-ERROR_CONTRACTS = ("CommunityRoles", "RevenueLedger", "AuditAnchor", "TimeBank")
+ERROR_CONTRACTS = DEPLOYABLE
 #: Far enough in the future for every signed authorisation in the tests.
 NO_DEADLINE = 2**63
 
@@ -43,8 +44,11 @@ def person(label: str) -> LocalAccount:
 
 
 def deploy_timebank(ledger: Ledger) -> str:
-    """Deploy TimeBank(roles, operator) from its artifact; returns its address."""
-    data = contract_abi("TimeBank").deploy_data(ledger.address("CommunityRoles"), ledger.operator.address)
+    """Deploy a second TimeBank(roles, operator, revenueLedger) from its artifact (the deployment's
+    own is ``ledger.address("TimeBank")``); returns its address."""
+    data = contract_abi("TimeBank").deploy_data(
+        ledger.address("CommunityRoles"), ledger.operator.address, ledger.address("RevenueLedger")
+    )
     signed = ledger.sender.build_and_sign(ledger.operator, None, data, gas=6_000_000)
     ledger.sender.send_raw(signed)
     [receipt] = ledger.sender.wait([signed.hash])
@@ -260,3 +264,51 @@ class TimeBankHarness:
 def item_id(label: str) -> bytes:
     """An opaque catalog item id (never derived from anything a health check-up reveals)."""
     return keccak(text=f"civic.test.item.{label}")
+
+
+# -- governance: the owners' approval of fee-discount terms ---------------------------------------------
+
+#: A tally that passes an ordinary owners' decision (AS-3's numbers: 80 % turnout, ~80 % yes).
+PASSING_TALLY = (2_700_000, 2_160_000, 1_750_000, 0, 300, 240, 190, 0)
+GOV_MEMBERS = ("gov-m1", "gov-m2", "gov-m3")
+
+
+def _gov(ledger: Ledger, account: LocalAccount, fn: str, *args: Any) -> dict[str, Any]:
+    return ledger.send(account, "Governance", fn, *args)
+
+
+def ensure_committee(ledger: Ledger, c: Community) -> None:
+    """The community's first committee in Governance (3 members, 2 approvals; spending up to
+    10 million yuan without a proposal, so fee discounts need none)."""
+    if _has_committee(ledger, c):
+        return
+    members = [person(m).address for m in GOV_MEMBERS]
+    _gov(
+        ledger, c.people["admin"], "setUpCommittee", c.id, members, 2, 10**9, b"maintenance".ljust(32, b"\0")
+    )
+
+
+def _has_committee(ledger: Ledger, c: Community) -> bool:
+    try:
+        return bool(ledger.call("Governance", "isMember", c.id, person(GOV_MEMBERS[0]).address)[0])
+    except ContractRejected:
+        return False
+
+
+def approve_action(ledger: Ledger, c: Community, action: bytes, *, owners_vote: bool = True) -> int:
+    """Propose ``action`` (an accountant), have two members approve it with their own signatures
+    and, for an owners' decision, record a passing vote (the committee role). Returns its id."""
+    ensure_committee(ledger, c)
+    pid = int(ledger.call("Governance", "nextProposalId", c.id)[0])
+    now = int(ledger.w3.eth.get_block("latest")["timestamp"])
+    _gov(ledger, c.people["accountant"], "propose", c.id, pid, 1 if owners_vote else 0, action,
+         keccak(text="fee terms proposal"), b"\0" * 32, now + 30 * 86_400,
+         b"fee-discount terms".ljust(32, b"\0"))  # fmt: skip
+    expiry = now + 7 * 86_400
+    for m in GOV_MEMBERS[:2]:
+        digest = ledger.call("Governance", "approvalDigest", c.id, pid, True, expiry)[0]
+        sig = sign_digest(person(m), digest)
+        _gov(ledger, c.people["accountant"], "sign", c.id, pid, person(m).address, True, expiry, sig)
+    if owners_vote:
+        _gov(ledger, c.people["committee"], "recordVote", c.id, pid, PASSING_TALLY, keccak(text="ballots"))
+    return pid
