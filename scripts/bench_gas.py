@@ -474,8 +474,8 @@ def _measure_all(bench: _Bench, rng: random.Random) -> None:
         "Policy activation (3 buckets, community's first write)",
         "other",
         bench.people["committee"],
-        "RevenueLedger",
-        ledger.call_data(
+        "Governance",  # the ledger takes policies only from Governance once it is wired
+        contract_abi("Governance").call_data(
             "activatePolicy",
             bench.community,
             bench.next_seq(),
@@ -484,7 +484,7 @@ def _measure_all(bench: _Bench, rng: random.Random) -> None:
             day_number(GENESIS.date()),
             rng.randbytes(32),
         ),
-        note="also sets the community up (once)",
+        note="also sets the community up (once); through Governance (no committee set up yet)",
     )
 
     bench.set_time(at(MONTH_END))
@@ -572,6 +572,68 @@ def _measure_all(bench: _Bench, rng: random.Random) -> None:
         ),
         note="closes the period in RevenueLedger too",
     )
+    _measure_governance(bench, rng)
+
+
+def _measure_governance(bench: _Bench, rng: random.Random) -> None:
+    """One committee approval (a member's own EIP-712 signature, relayed by another account) and
+    one owners' vote record checked against art. 278."""
+    from ledger_service.governance.signing import Approval, Domain, sign_approval
+
+    governance = contract_abi("Governance")
+    address = bench.address("Governance")
+    members = [Account.from_key(keccak(text=f"bench member {i}")) for i in range(3)]
+    bench.send(
+        bench.people["admin"],
+        address,
+        governance.call_data(
+            "setUpCommittee", bench.community, [m.address for m in members], 2, 1_000_000, b32("maintenance")
+        ),
+    )
+    now = int(bench.w3.eth.get_block("latest")["timestamp"])
+    action, document = rng.randbytes(32), rng.randbytes(32)
+    bench.send(
+        bench.people["accountant"],
+        address,
+        governance.call_data(
+            "propose", bench.community, 1, 2, action, document, b"\0" * 32, now + 30 * 86_400, b32("repair")
+        ),
+    )
+    domain = Domain(bench.w3.eth.chain_id, address)
+    for i, (key, title) in enumerate(
+        (
+            ("governance_approval_first", "Committee approval, the first (a member's own signature)"),
+            ("governance_approval", "Committee approval, the M-th (2 of 3)"),
+        )
+    ):
+        approval = Approval(bench.community, 1, action, document, True, now + 86_400)
+        bench.measure(
+            key,
+            title,
+            "governance",
+            bench.operator,
+            "Governance",
+            governance.call_data(
+                "sign", bench.community, 1, members[i].address, True, approval.expiry,
+                sign_approval(members[i], domain, approval),
+            ),  # fmt: skip
+            note="EIP-712 signature checked on chain, relayed by an account that is no member",
+        )
+    bench.measure(
+        "governance_vote",
+        "Owners' vote recorded (tally checked against art. 278)",
+        "governance",
+        bench.people["committee"],
+        "Governance",
+        governance.call_data(
+            "recordVote",
+            bench.community,
+            1,
+            (27_000_00, 21_600_00, 17_500_00, 3_600_00, 300, 240, 190, 40),
+            rng.randbytes(32),
+        ),
+        note="maintenance_use: quorum 2/3 and majority, area and units, integer arithmetic",
+    )
 
 
 # ------------------------------------------------------------------------------------ report
@@ -616,6 +678,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         "policy_activation",
         "spend",
         "anchor",
+        "governance_approval_first",
+        "governance_approval",
+        "governance_vote",
     ]
     out += [line(rows[k]) for k in order]
     out += [

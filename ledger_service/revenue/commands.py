@@ -106,7 +106,13 @@ def set_policy(
     signer: str,
     decision: str | bytes | None = None,
 ) -> JournalEntry:
-    """Activate a new allocation policy version (a committee member's key, until Governance)."""
+    """Activate a new allocation policy version with a committee member's key.
+
+    Once Governance is deployed the ledger takes policies only from it: this goes through
+    ``Governance.activatePolicy``, which allows it only for a community that has not set up its
+    committee yet (same arguments, same numbering). A community with a committee enacts policies
+    by proposal, vote and approval instead (``ledger_service.governance.commands.enact_policy``).
+    """
     if not buckets:
         raise InvalidInput("a policy needs at least one bucket")
     if OWNERS_COMMON in buckets:
@@ -114,12 +120,12 @@ def set_policy(
     if sum(buckets.values()) != 10_000:
         raise InvalidInput(f"basis points must add up to 10,000; these add up to {sum(buckets.values()):,}")
     names = [_hex(fixed_text(b, 32, "bucket name")) for b in buckets]
-    return _write(
-        svc,
-        slug,
-        "activatePolicy",
-        [names, list(buckets.values()), day_number(effective), _hex(evidence_hash(decision))],
-        signer,
+    args = (names, list(buckets.values()), day_number(effective), _hex(evidence_hash(decision)))
+    if "Governance" not in svc.deployment.contracts:
+        return _write(svc, slug, "activatePolicy", list(args), signer)
+    account = svc.account(signer)
+    return svc.journal.submit(
+        Write("Governance", svc.community_id(slug), "activatePolicy", args, signer=account.address)
     )
 
 

@@ -148,9 +148,11 @@ class Ledger:
     # -- revenue writes ----------------------------------------------------------------------------
 
     def activate(self, c: Community, buckets: list[str], bps: list[int], effective: dt.date) -> dict:
+        """A committee-role holder activates a policy of a community with no committee set up
+        (through Governance, which the ledger takes policies from once it is wired)."""
         return self.send(
             c.people["committee"],
-            "RevenueLedger",
+            "Governance",
             "activatePolicy",
             c.id,
             self.next_seq(c),

@@ -135,7 +135,7 @@ def test_activatePolicy_refusesEffectiveDateBeforeToday(fresh: Ledger, lotus: Co
     args = fresh.rejects(
         "RevenueInvalidEffectiveDate",
         lotus.people["committee"],
-        "RevenueLedger",
+        "Governance",
         "activatePolicy",
         lotus.id,
         1,
@@ -165,7 +165,7 @@ def test_activatePolicy_refusesMalformedPolicies(
     args = fresh.rejects(
         "RevenueInvalidPolicy",
         lotus.people["committee"],
-        "RevenueLedger",
+        "Governance",
         "activatePolicy",
         lotus.id,
         1,

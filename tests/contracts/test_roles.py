@@ -13,7 +13,7 @@ Z = b"\0" * 32
 
 # function -> (contract, role required, args builder given the community)
 RESTRICTED: dict[str, tuple[str, str, Callable[[Community], tuple[Any, ...]]]] = {
-    "activatePolicy": ("RevenueLedger", "committee", lambda c: (c.id, 1, [b32("m")], [10_000], 20454, Z)),
+    "activatePolicy": ("Governance", "committee", lambda c: (c.id, 1, [b32("m")], [10_000], 20454, Z)),
     "postIncome": ("RevenueLedger", "accountant", lambda c: (c.id, 1, b16("parking"), 100, 20454, Z, Z)),
     "postIncomes": ("RevenueLedger", "accountant", lambda c: (c.id, 1, [Z, Z, Z])),
     "spend": ("RevenueLedger", "accountant", lambda c: (c.id, 1, b32("m"), 100, 20454, Z, Z)),

@@ -1,0 +1,2 @@
+"""Governance: committee approvals signed by the members themselves, owners' votes under PRC Civil
+Code art. 278, policies and spending only through the process."""
