@@ -13,6 +13,7 @@ contract AuditAnchor is IAuditAnchor {
 
     mapping(bytes32 community => mapping(bytes32 periodKey => bytes32 statementHash)) private _anchors;
     mapping(bytes32 periodKey => mapping(address auditor => bool)) private _attested;
+    mapping(bytes32 community => mapping(bytes32 periodKey => uint32 day)) private _closedOn;
 
     /// @param roles the community registry
     /// @param revenue the revenue ledger whose periods this closes
@@ -45,6 +46,7 @@ contract AuditAnchor is IAuditAnchor {
         periodKey = periodKeyOf(community, fromDate, toDate);
         if (_anchors[community][periodKey] != bytes32(0)) revert AuditAlreadyAnchored(community, periodKey);
         _anchors[community][periodKey] = statementHash;
+        _closedOn[community][periodKey] = today;
         emit StatementAnchored(
             community,
             periodKey,
@@ -71,6 +73,11 @@ contract AuditAnchor is IAuditAnchor {
         if (_attested[periodKey][msg.sender]) revert AuditAlreadyAttested(community, periodKey, msg.sender);
         _attested[periodKey][msg.sender] = true;
         emit StatementAttested(community, periodKey, statementHash, opinionHash, msg.sender);
+    }
+
+    /// @inheritdoc IAuditAnchor
+    function closedOn(bytes32 community, bytes32 periodKey) external view returns (uint32 day) {
+        return _closedOn[community][periodKey];
     }
 
     /// @inheritdoc IAuditAnchor

@@ -95,6 +95,13 @@ interface IAuditAnchor {
     /// @return statementHash the anchored hash
     function anchoredHash(bytes32 community, bytes32 periodKey) external view returns (bytes32 statementHash);
 
+    /// @notice The local business date a period was closed (anchored) on: where residents' objection
+    ///         window starts (zero if not anchored).
+    /// @param community the community id
+    /// @param periodKey the period
+    /// @return day the close date as a local day number
+    function closedOn(bytes32 community, bytes32 periodKey) external view returns (uint32 day);
+
     /// @notice The key of a period.
     /// @param community the community id
     /// @param fromDate first business date
