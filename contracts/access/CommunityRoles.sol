@@ -71,7 +71,7 @@ contract CommunityRoles is ICommunityRoles, Ownable2Step {
         if (account == address(0)) revert AccessZeroAddress();
         if (
             role != Roles.ADMIN && role != Roles.ACCOUNTANT && role != Roles.COMMITTEE && role != Roles.COORDINATOR
-                && role != Roles.AUDITOR
+                && role != Roles.AUDITOR && role != Roles.FUND_KEEPER && role != Roles.RESIDENT_REP
         ) revert AccessUnknownRole(role);
         if (_roles[community][role][account] == held) return;
         _roles[community][role][account] = held;
