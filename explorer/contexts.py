@@ -18,7 +18,12 @@ from fastapi import FastAPI, Request, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Connection
 
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = (
+    "explorer.oversight",
+    "explorer.governance",
+    "explorer.volunteers",
+    "explorer.funds",
+)
 
 
 @dataclass(frozen=True)

@@ -715,7 +715,11 @@ def token_revoke(
 
 # Bounded contexts that bring their own commands (imported last: they use the helpers above).
 import ledger_service.audit.cli  # noqa: E402,F401  (adds `audit ...` and `verify`)
+import ledger_service.funds.cli  # noqa: E402,F401  (adds `fund`, `donation`, `disbursement`, `trace`, `goods`)
+import ledger_service.governance.cli  # noqa: E402,F401  (adds `governance`, `proposal`, `approve`, `vote`)
+import ledger_service.oversight.cli  # noqa: E402,F401  (adds `budget`, `contract`, `objection`)
 import ledger_service.revenue.cli  # noqa: E402,F401  (adds `policy`, `revenue`, `spend`, `reverse`, `deposit`)
+import ledger_service.timebank.cli  # noqa: E402,F401  (adds `timebank ...`)
 
 
 def main() -> None:  # pragma: no cover - console entry

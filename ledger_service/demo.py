@@ -11,7 +11,16 @@ real time, and ``up`` serves the result.
 - bamboo-court (B, AS-2): 10,000 yuan of stall rental on 2026-02-10 with no policy → held in the
   owners' common account; a 60/40 policy activated on 2026-04-15 splits it by reallocation (Q2).
 - osmanthus-court (C, AS-6): 120,000 yuan of shared parking and 48,000 of residents' parking.
-- 2026Q1 closed for all three on 2026-04-02.
+- 2026Q1 closed for all three on 2026-04-02; then lotus-garden's owners' committee (3 members,
+  2 signatures) adopts the 2026 budget, two revenue contracts are registered (one unpaid, flagged)
+  and two residents' objections are answered (one rejected with reasons, one by a correcting entry).
+- maple-court (governance, dated on the day the demo is made): AS-3's policy change through the
+  owners' vote and the committee's signatures, and a renovation payment that needs 2/3 of all 200
+  households: 133 yes fails, 134 passes, and only then is it paid.
+- peach-court (funds, AS-7, dated today): 1,200,000 yuan of earmarked donations traced first in,
+  first out to the payments they funded; 300 winter coats donated.
+- lotus-garden's time bank (AS-11, dated today): attested hours, a pool grant to an elderly
+  neighbour and her proxy's redemption.
 """
 
 from __future__ import annotations
@@ -27,9 +36,14 @@ from ledger_service.audit.commands import close_period
 from ledger_service.communities.commands import add_community, key_label
 from ledger_service.core.config import Settings
 from ledger_service.core.errors import ConfigError, Conflict
+from ledger_service.funds.demo import build_funds_demo
+from ledger_service.governance.commands import set_up_committee
+from ledger_service.governance.demo import build_governance_demo, demo_members
+from ledger_service.oversight.demo import build_oversight_demo
 from ledger_service.revenue import commands as revenue
 from ledger_service.revenue.encoding import Income
 from ledger_service.service import LedgerService
+from ledger_service.timebank.demo import build_timebank_demo
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 A, B, C = "lotus-garden", "bamboo-court", "osmanthus-court"
@@ -108,6 +122,13 @@ def build_demo(svc: LedgerService, say: Callable[[str], Any] = lambda _m: None) 
     for slug in COMMUNITIES:
         closed = close_period(svc, slug, "2026Q1", signer=acct(slug))
         say(f"{slug}: 2026Q1 closed, statement {closed.statement_hash[:16]}…")
+    # Oversight (issue 5): A's committee signs its 2026 budget; contracts, objections, answers.
+    members = demo_members()
+    set_up_committee(
+        svc, A, [m.address for m in members], 2, spend_threshold=5_000_000, signer=key_label(A, "admin")
+    )
+    say(f"{A}: owners' committee of 3 (2 signatures needed; spending above 50,000.00 yuan needs them)")
+    build_oversight_demo(svc, A, say, members=members)
     on(D(2026, 4, 15))
     revenue.set_policy(
         svc,
@@ -119,6 +140,11 @@ def build_demo(svc: LedgerService, say: Callable[[str], Any] = lambda _m: None) 
     )
     say(f"{B}: policy 60/40 from 2026-04-15; the held 10,000.00 yuan is reallocated")
     set_clock(svc, max(int(time.time()), at(D(2026, 4, 15)) + 3600))
+    # Governance (issue 5), dated today: AS-3's policy change and the renovation vote.
+    build_governance_demo(svc, say)
+    # Funds (issue 6): AS-7 in peach-court; time bank (issue 7): AS-11 in lotus-garden.
+    build_funds_demo(svc, say)
+    build_timebank_demo(svc, A, say)
     svc.sync()
 
 
@@ -156,14 +182,17 @@ def run_demo(
         except BaseException:
             svc.close()
             raise
-        marker.write_text("AS-1 AS-2 AS-6\n", encoding="utf-8")
+        marker.write_text("AS-1 AS-2 AS-3 AS-6 AS-7 AS-11\n", encoding="utf-8")
     try:
         url = f"http://{host}:{port}"
-        out.print("[bold]Civic Ledger demo[/bold]: three communities, 2026Q1 closed")
+        out.print("[bold]Civic Ledger demo[/bold]: five communities, 2026Q1 closed")
         for slug, story, period in (
             (A, "AS-1 elevator ads split 60/30/10, a repair", "2026Q1"),
             (B, "AS-2 held without a policy, reallocated in Q2", "2026Q2"),
             (C, "AS-6 shared parking and parking", "2026Q1"),
+            ("maple-court", "AS-3 policy through the owners' vote; renovation", "governance"),
+            ("peach-court", "AS-7 earmarked donations, traced", "funds"),
+            (A, "AS-11 time bank: volunteers, pool, proxy", "volunteers"),
         ):
             out.print(f"  {slug:<16} {story:<48} {url}/c/{slug}/{period}", highlight=False, soft_wrap=True)
         if serve:

@@ -16,6 +16,9 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 #: Events deliberately not indexed into SQL, and why.
 NOT_INDEXED = {
+    ("Oversight", "OversightGovernanceSet"): "wiring, set by the operator",
+    ("Oversight", "OwnershipTransferStarted"): "operator key rotation",
+    ("Oversight", "OwnershipTransferred"): "operator key rotation",
     ("RevenueLedger", "ClosedThrough"): "follows from StatementAnchored (anchors table)",
     ("RevenueLedger", "CommunityPauseSet"): "operational; visible on chain, not in statements",
     ("RevenueLedger", "GovernanceSet"): "wiring, set by the operator",
@@ -32,6 +35,20 @@ NOT_INDEXED = {
     ("TimeBank", "OwnershipTransferStarted"): "operator key rotation",
     ("TimeBank", "OwnershipTransferred"): "operator key rotation",
     ("TimeBank", "EIP712DomainChanged"): "never emitted (the domain is fixed)",
+    ("TimeBank", "GovernanceSet"): "wiring, set by the operator",
+    ("Governance", "LinkSet"): "wiring, set by the operator",
+    ("Governance", "OwnershipTransferStarted"): "operator key rotation",
+    ("Governance", "OwnershipTransferred"): "operator key rotation",
+    ("Governance", "EIP712DomainChanged"): "never emitted (the domain is fixed)",
+    ("Funds", "FundsGovernanceSet"): "wiring, set by the operator",
+    ("Funds", "Paused"): "operator's global pause; visible on chain",
+    ("Funds", "Unpaused"): "operator's global pause; visible on chain",
+    ("Funds", "OwnershipTransferStarted"): "operator key rotation",
+    ("Funds", "OwnershipTransferred"): "operator key rotation",
+    ("Goods", "Paused"): "operator's global pause; visible on chain",
+    ("Goods", "Unpaused"): "operator's global pause; visible on chain",
+    ("Goods", "OwnershipTransferStarted"): "operator key rotation",
+    ("Goods", "OwnershipTransferred"): "operator key rotation",
 }
 
 

@@ -33,11 +33,15 @@ from ledger_service.api.schemas import (
 from ledger_service.audit import routes as audit_routes
 from ledger_service.communities.tables import Community
 from ledger_service.core.errors import LedgerError
+from ledger_service.funds import routes as funds_routes
+from ledger_service.governance import routes as governance_routes
+from ledger_service.oversight import routes as oversight_routes
 from ledger_service.revenue import routes as revenue_routes
 from ledger_service.service import LedgerService
 from ledger_service.statements.export import statement_csv
 from ledger_service.statements.periods import Period
 from ledger_service.statements.store import ServedStatement, get_statement
+from ledger_service.timebank import routes as timebank_routes
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +110,14 @@ def create_app(svc: LedgerService, *, explorer: bool = True, public_url: str | N
     # -- writes: each bounded context brings its own routes ------------------------------------------
 
     writes = Writes(svc)
-    for context_router in (revenue_routes.router(writes), audit_routes.router(writes)):
+    for context_router in (
+        revenue_routes.router(writes),
+        audit_routes.router(writes),
+        timebank_routes.router(writes),
+        funds_routes.router(writes),
+        oversight_routes.router(writes),
+        governance_routes.router(writes),
+    ):
         api.include_router(context_router)
 
     # -- reads ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 from eth_utils import keccak
 
-from ledger_service.chain.compile import load_artifact
+from ledger_service.chain.compile import DEPLOYABLE, load_artifact
 
 
 def _canonical_type(item: dict[str, Any]) -> str:
@@ -137,7 +137,7 @@ def contract_abi(name: str) -> ContractAbi:
 
 @cache
 def error_table(
-    names: tuple[str, ...] = ("CommunityRoles", "RevenueLedger", "AuditAnchor", "TimeBank"),
+    names: tuple[str, ...] = DEPLOYABLE,
 ) -> dict[bytes, ErrorAbi]:
     """Selector -> error, across the given contracts (their errors share one namespace by prefix)."""
     table: dict[bytes, ErrorAbi] = {}

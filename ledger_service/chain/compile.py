@@ -25,7 +25,16 @@ SOLC_SCRIPT = PROJECT_ROOT / "scripts" / "solc-standard-json.js"
 EVM_VERSION = "cancun"
 OPTIMIZER_RUNS = 10_000
 #: Contracts deployed by the service, in deployment order.
-DEPLOYABLE = ("CommunityRoles", "RevenueLedger", "AuditAnchor", "TimeBank")
+DEPLOYABLE = (
+    "CommunityRoles",
+    "RevenueLedger",
+    "AuditAnchor",
+    "Governance",
+    "TimeBank",
+    "Oversight",
+    "Goods",
+    "Funds",
+)
 
 
 def compiler_settings() -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,41 +107,52 @@ PLAN: tuple[Planned, ...] = (
     Planned("CommunityRoles", lambda op, a: (op,)),
     Planned("RevenueLedger", lambda op, a: (a["CommunityRoles"], op)),
     Planned("AuditAnchor", lambda op, a: (a["CommunityRoles"], a["RevenueLedger"])),
-    Planned("TimeBank", lambda op, a: (a["CommunityRoles"], op)),
+    Planned("Governance", lambda op, a: (a["CommunityRoles"], a["RevenueLedger"], op)),
+    Planned("TimeBank", lambda op, a: (a["CommunityRoles"], op, a["RevenueLedger"])),
+    Planned("Oversight", lambda op, a: (a["CommunityRoles"], a["RevenueLedger"], a["AuditAnchor"], op)),
+    Planned("Goods", lambda op, a: (a["CommunityRoles"], op)),
+    Planned("Funds", lambda op, a: (a["CommunityRoles"], a["RevenueLedger"], op)),
 )
 WIRING: tuple[Wiring, ...] = (
     Wiring("RevenueLedger", "setAnchor", lambda a: (a["AuditAnchor"],)),
+    Wiring("RevenueLedger", "setGovernance", lambda a: (a["Governance"],)),
+    Wiring("Oversight", "setGovernance", lambda a: (a["Governance"],)),
+    Wiring("Governance", "setLinked", lambda a: (a["Oversight"], True)),
+    Wiring("RevenueLedger", "setSink", lambda a: (a["TimeBank"], True)),
+    Wiring("TimeBank", "setGovernance", lambda a: (a["Governance"],)),
+    Wiring("Governance", "setLinked", lambda a: (a["TimeBank"], True)),
+    Wiring("RevenueLedger", "setSink", lambda a: (a["Funds"], True)),
+    Wiring("Funds", "setGovernance", lambda a: (a["Governance"],)),
+    Wiring("Governance", "setLinked", lambda a: (a["Funds"], True)),
 )
 
 
 def deploy_contracts(w3: Web3, sender: Sender, operator: LocalAccount) -> Deployment:
-    """Deploy every contract of ``PLAN`` and make the ``WIRING`` calls, in one block.
+    """Deploy every contract of ``PLAN``, then make the ``WIRING`` calls.
 
-    Addresses follow from the operator's nonces, so every transaction is signed up front and
-    mined together.
+    Addresses follow from the operator's nonces, so each round's transactions are signed up front
+    and sent together; each carries its own gas estimate, and the node packs them into as many
+    blocks as their gas needs (the contracts together exceed one block's limit).
     """
     if tuple(p.name for p in PLAN) != DEPLOYABLE:
         raise ConfigError("deploy.PLAN and compile.DEPLOYABLE name different contracts")
     nonce = w3.eth.get_transaction_count(operator.address, "pending")
     addresses: dict[str, str] = {}
-    plan: list[tuple[str, str | None, bytes]] = []
+    creations: list[tuple[str, str | None, bytes]] = []
     for i, planned in enumerate(PLAN):
         args = planned.args(operator.address, addresses)
         addresses[planned.name] = create_address(operator.address, nonce + i)
-        plan.append((planned.name, None, contract_abi(planned.name).deploy_data(*args)))
-    for wiring in WIRING:
-        data = contract_abi(wiring.target).call_data(wiring.function, *wiring.args(addresses))
-        plan.append((f"{wiring.target}.{wiring.function}", addresses[wiring.target], data))
-    signed = [
-        sender.build_and_sign(operator, to, data, gas=8_000_000 if to is None else 200_000)
-        for _, to, data in plan
+        creations.append((planned.name, None, contract_abi(planned.name).deploy_data(*args)))
+    receipts = _send_round(sender, operator, creations)
+    wiring = [
+        (
+            f"{w.target}.{w.function}",
+            addresses[w.target],
+            contract_abi(w.target).call_data(w.function, *w.args(addresses)),
+        )
+        for w in WIRING
     ]
-    for s in signed:
-        sender.send_raw(s)
-    receipts = sender.wait([s.hash for s in signed])
-    for (name, _, _), receipt in zip(plan, receipts, strict=True):
-        if _int(receipt["status"]) != 1:
-            raise TransactionFailed(f"deploying {name} failed")
+    _send_round(sender, operator, wiring)
     deployed: dict[str, DeployedContract] = {}
     for planned, receipt in zip(PLAN, receipts, strict=False):
         address = addresses[planned.name]
@@ -163,6 +174,21 @@ def deploy_contracts(w3: Web3, sender: Sender, operator: LocalAccount) -> Deploy
         compiler={"version": load_artifact("RevenueLedger")["compiler"], "settings": compiler_settings()},
         deployed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
+
+
+def _send_round(
+    sender: Sender, operator: LocalAccount, plan: Sequence[tuple[str, str | None, bytes]]
+) -> list[Any]:
+    """Sign every transaction of ``plan`` (each with its own gas estimate), send them together and
+    wait for all; a failed one is named."""
+    signed = [sender.build_and_sign(operator, to, data) for _, to, data in plan]
+    for s in signed:
+        sender.send_raw(s)
+    receipts = sender.wait([s.hash for s in signed], timeout=120)
+    for (name, _, _), receipt in zip(plan, receipts, strict=True):
+        if _int(receipt["status"]) != 1:
+            raise TransactionFailed(f"deploying {name} failed")
+    return receipts
 
 
 def _int(v: Any) -> int:

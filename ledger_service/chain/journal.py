@@ -43,6 +43,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ledger_service.chain.abi import FunctionAbi, contract_abi, error_table
+from ledger_service.chain.compile import DEPLOYABLE
 from ledger_service.chain.deploy import Deployment
 from ledger_service.chain.errors import decode_revert
 from ledger_service.chain.journal_tables import JournalEntry
@@ -83,8 +84,6 @@ Stream = tuple[str, str]
 #: How far back ``recover`` checks that mined rows are still on chain (a node restarted without
 #: its last seconds, or a reorg). Older blocks are taken as final.
 RECENT_BLOCKS = 1024
-#: Error tables searched to explain a revert, besides the write's own contract.
-_COMMON_ERROR_CONTRACTS = ("CommunityRoles", "RevenueLedger", "AuditAnchor")
 
 
 # -- argument codec ---------------------------------------------------------------------------------
@@ -533,7 +532,9 @@ class Journal:
         return max(journal_next or 0, self._chain_next(stream, "pending"))
 
     def _error_tables(self, contract: str) -> Any:
-        return error_table(tuple(dict.fromkeys((contract, *_COMMON_ERROR_CONTRACTS))))
+        # Every deployed contract's errors: a write's revert may come from a contract it calls
+        # (the ledger asks governance before a spend; a sink refuses a transfer).
+        return error_table(tuple(dict.fromkeys((contract, *DEPLOYABLE))))
 
     def _decode(self, contract: str, data: bytes) -> LedgerError:
         decoded = decode_revert(data, self._error_tables(contract))

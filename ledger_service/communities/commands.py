@@ -35,7 +35,7 @@ def add_community(
     slug: str,
     *,
     utc_offset_minutes: int = 480,
-    roles: tuple[str, ...] = ("accountant", "committee", "auditor"),
+    roles: tuple[str, ...] = ("accountant", "committee", "auditor", "coordinator", "fund_keeper"),
 ) -> dict[str, str]:
     """Register ``slug`` (operator), make an admin key and one key per role in ``roles``, grant them.
 

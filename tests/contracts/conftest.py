@@ -16,7 +16,7 @@ GENESIS = dt.datetime(2026, 1, 1, 0, 0, tzinfo=SHANGHAI)
 
 @pytest.fixture(scope="session")
 def ledger_node() -> Iterator[AnvilNode]:
-    node = AnvilNode(timestamp=int(GENESIS.timestamp()), accounts=40)
+    node = AnvilNode(timestamp=int(GENESIS.timestamp()), accounts=100)
     node.start()
     yield node
     node.stop()

@@ -54,7 +54,7 @@ def _index(db: Database, led: Ledger) -> None:
 
 @pytest.fixture(scope="package")
 def real_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
-    node = AnvilNode(timestamp=int(GENESIS.timestamp()), accounts=40)
+    node = AnvilNode(timestamp=int(GENESIS.timestamp()), accounts=100)
     node.start()
     try:
         w3 = connect(node.rpc_url)

@@ -52,7 +52,7 @@ SLUG = "lotus-garden"
 @pytest.fixture(scope="module")
 def node() -> Iterator[AnvilNode]:
     """A fresh anvil for this module (anvil slows down as its chain grows; see TOOLCHAIN.md)."""
-    n = AnvilNode(timestamp=int(GENESIS.timestamp()), accounts=40)
+    n = AnvilNode(timestamp=int(GENESIS.timestamp()), accounts=100)
     n.start()
     yield n
     n.stop()
