@@ -39,6 +39,7 @@ from ledger_service.core.errors import (
 from ledger_service.revenue.encoding import MAX_AMOUNT, evidence_hash
 
 if TYPE_CHECKING:  # the chain layer is imported only by the commands that need it (fast --help)
+    from ledger_service.db.session import Database
     from ledger_service.service import LedgerService
 
 T = TypeVar("T")
@@ -169,6 +170,24 @@ def _service(ctx: typer.Context | None, settings: Settings) -> Iterator[LedgerSe
         yield svc
     finally:
         svc.close()
+
+
+@contextmanager
+def index_db(ctx: typer.Context | None, home: Path | None) -> Iterator[Database]:
+    """The SQL index to read: the injected service's, or the home's database (no node started)."""
+    svc = _injected(ctx)
+    if svc is not None:
+        yield svc.db
+        return
+    from ledger_service.db.session import Database
+
+    settings = _settings(home)
+    _require_initialised(settings)
+    db = Database(settings.db_url)
+    try:
+        yield db
+    finally:
+        db.dispose()
 
 
 def _running(ctx: typer.Context | None, settings: Settings) -> Any:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,15 +24,14 @@ from ledger_service.cli import (
     HomeOpt,
     RefOpt,
     _evidence,
-    _injected,
     _report,
-    _require_initialised,
     _settings,
     _write,
     app,
     command,
     console,
     format_fen,
+    index_db,
     parse_date,
     parse_yuan,
 )
@@ -42,7 +39,7 @@ from ledger_service.core.errors import InvalidInput
 from ledger_service.funds.encoding import DONOR_TYPES, FORMULAS, FUND_KINDS
 
 if TYPE_CHECKING:
-    from ledger_service.db.session import Database
+    pass
 
 fund_app = typer.Typer(help="Charity and community funds: funds, earmarks, projects.", no_args_is_help=True)
 donation_app = typer.Typer(
@@ -65,24 +62,6 @@ FundOpt = Annotated[str, typer.Option("--fund", help="The fund, e.g. mutual_aid.
 EarmarkOpt = Annotated[
     str | None, typer.Option("--earmark", help="The earmark (purpose); default: the fund's general earmark.")
 ]
-
-
-@contextmanager
-def _db(ctx: typer.Context, home: Path | None) -> Iterator[Database]:
-    """The index to read (the injected service's, or the home's database)."""
-    svc = _injected(ctx)
-    if svc is not None:
-        yield svc.db
-        return
-    from ledger_service.db.session import Database
-
-    settings = _settings(home)
-    _require_initialised(settings)
-    db = Database(settings.db_url)
-    try:
-        yield db
-    finally:
-        db.dispose()
 
 
 def _fund_write(
@@ -250,7 +229,7 @@ def fund_traceability(ctx: typer.Context, slug: Slug, home: HomeOpt = None) -> N
     """Per fund: money disbursed, and how much of it is traced to its source (first in, first out)."""
     from ledger_service.funds.reads import traceability
 
-    with _db(ctx, home) as db, db.begin() as conn:
+    with index_db(ctx, home) as db, db.begin() as conn:
         view = traceability(conn, slug)
     t = Table(title=f"Traceability in {slug} (as of block {view['as_of_block']})")
     for col in (
@@ -296,7 +275,7 @@ def fund_street(
     except (ValueError, TypeError) as e:
         raise InvalidInput(str(e)) from None
     slugs = [s for s in communities.split(",") if s] if communities else None
-    with _db(ctx, home) as db, db.begin() as conn:
+    with index_db(ctx, home) as db, db.begin() as conn:
         view = street_view(conn, p, slugs)
     if as_json:
         console.print_json(json.dumps(view, ensure_ascii=False))
@@ -561,7 +540,7 @@ def disbursement_action(
     from ledger_service.funds import commands
 
     fen = parse_yuan(amount)
-    with _db(ctx, home) as db, db.begin() as conn:
+    with index_db(ctx, home) as db, db.begin() as conn:
         from ledger_service.statements.builder import community_by_slug
 
         cid = community_by_slug(conn, slug).id
@@ -715,7 +694,7 @@ def trace(
     from ledger_service.funds.reads import receipt_view
 
     try:
-        with _db(ctx, home) as db, db.begin() as conn:
+        with index_db(ctx, home) as db, db.begin() as conn:
             view = receipt_view(conn, slug, receipt)
     except LedgerError as e:
         raise _fail(e.message) from None
@@ -950,6 +929,6 @@ def goods_trace_cmd(
     """Where donated goods went: handed out by which community for which purpose, what is in stock."""
     from ledger_service.funds.reads import goods_receipt_view
 
-    with _db(ctx, home) as db, db.begin() as conn:
+    with index_db(ctx, home) as db, db.begin() as conn:
         view = goods_receipt_view(conn, slug, receipt)
     console.print_json(json.dumps(view, ensure_ascii=False))

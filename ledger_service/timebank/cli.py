@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -23,7 +21,6 @@ from ledger_service.cli import (
     HomeOpt,
     _injected,
     _report,
-    _require_initialised,
     _service,
     _settings,
     _signer,
@@ -32,13 +29,14 @@ from ledger_service.cli import (
     command,
     console,
     format_fen,
+    index_db,
     parse_date,
     parse_yuan,
 )
 from ledger_service.core.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
-    from ledger_service.db.session import Database
+    pass
 
 timebank_app = typer.Typer(
     help="Time bank: service hours attested and minted, a pool for elderly neighbours, proxies, "
@@ -121,24 +119,6 @@ def _signed(proxy: str | None, signature: str | None, deadline: int | None) -> d
     return {"proxy": proxy, "signature": _hex_bytes(signature), "deadline": deadline}
 
 
-@contextmanager
-def _db(ctx: typer.Context, home: Path | None) -> Iterator[Database]:
-    """The index to read (the injected service's, or the home's database)."""
-    svc = _injected(ctx)
-    if svc is not None:
-        yield svc.db
-        return
-    from ledger_service.db.session import Database
-
-    settings = _settings(home)
-    _require_initialised(settings)
-    db = Database(settings.db_url)
-    try:
-        yield db
-    finally:
-        db.dispose()
-
-
 def _print_json(value: Any) -> None:
     console.print_json(json.dumps(value, ensure_ascii=False))
 
@@ -217,7 +197,7 @@ def person_show(
     settings = _settings(home)
     svc = _injected(ctx)
     key = settings.data_key.get_secret_value() if svc is None else svc.settings.data_key.get_secret_value()
-    with _db(ctx, home) as db:
+    with index_db(ctx, home) as db:
         people = People(db, key)
         if reveal is None:
             _print_json(people.masked(holder).to_json())
@@ -853,7 +833,7 @@ def balance(ctx: typer.Context, slug: Slug, holder: HolderArg, home: HomeOpt = N
     from ledger_service.timebank.reads import community_id, head_block
     from ledger_service.timebank.statement import holder_balances
 
-    with _db(ctx, home) as db, db.begin() as conn:
+    with index_db(ctx, home) as db, db.begin() as conn:
         cid, block = community_id(conn, slug), head_block(conn)
         if cid is None or block is None:
             raise NotFound(f"there is no community '{slug}' in the index")
@@ -882,7 +862,7 @@ def slip(
 
     svc = _injected(ctx)
     settings = svc.settings if svc is not None else _settings(home)
-    with _db(ctx, home) as db:
+    with index_db(ctx, home) as db:
         masked = None
         people = People(db, settings.data_key.get_secret_value())
         if people.exists(holder.lower()):
@@ -911,7 +891,7 @@ def stats(
     from ledger_service.timebank.reads import community_id, community_statistics, head_block, previous_period
 
     p = parse_period(_label(period))
-    with _db(ctx, home) as db, db.begin() as conn:
+    with index_db(ctx, home) as db, db.begin() as conn:
         cid, block = community_id(conn, slug), head_block(conn)
         if cid is None or block is None:
             raise NotFound(f"there is no community '{slug}' in the index")

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_abi import encode as abi_encode
-from eth_account import Account
-from eth_account.signers.local import LocalAccount
-from eth_utils import keccak, to_checksum_address
+
+from ledger_service.chain import eip712
+from ledger_service.chain.eip712 import Eip712Domain
 
 DOMAIN_NAME = "Civic Ledger TimeBank"
 DOMAIN_VERSION = "1"
 
-_DOMAIN_TYPE = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
 RECORD_TYPE = (
     "ServiceRecord(bytes32 community,uint64 recordRef,address volunteer,address beneficiary,"
     "bytes16 serviceType,uint64 minutes,uint32 serviceDate)"
@@ -34,15 +33,6 @@ FEE_DISCOUNT_TYPE = (
     "FeeDiscount(bytes32 community,address holder,uint64 minutes,uint64 fen,bytes32 bucket,uint64 nonce,"
     "uint64 deadline)"
 )
-
-
-def _fields(type_string: str) -> list[dict[str, str]]:
-    inner = type_string[type_string.index("(") + 1 : -1]
-    return [{"type": f.split(" ")[0], "name": f.split(" ")[1]} for f in inner.split(",")]
-
-
-def _types(type_string: str) -> list[str]:
-    return [f["type"] for f in _fields(type_string)]
 
 
 @dataclass(frozen=True)
@@ -68,40 +58,17 @@ class ServiceRecord:
         )
 
 
-@dataclass(frozen=True)
-class Domain:
+class Domain(Eip712Domain):
     """The EIP-712 domain: one chain and one deployed TimeBank."""
 
-    chain_id: int
-    verifying_contract: str
-
-    @property
-    def separator(self) -> bytes:
-        return keccak(
-            abi_encode(
-                ["bytes32", "bytes32", "bytes32", "uint256", "address"],
-                [
-                    keccak(text=_DOMAIN_TYPE),
-                    keccak(text=DOMAIN_NAME),
-                    keccak(text=DOMAIN_VERSION),
-                    self.chain_id,
-                    self.verifying_contract,
-                ],
-            )
-        )
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "name": DOMAIN_NAME,
-            "version": DOMAIN_VERSION,
-            "chainId": self.chain_id,
-            "verifyingContract": to_checksum_address(self.verifying_contract),
-        }
+    def __init__(self, chain_id: int, verifying_contract: str) -> None:
+        super().__init__(DOMAIN_NAME, DOMAIN_VERSION, chain_id, verifying_contract)
 
 
-def _digest(domain: Domain, type_string: str, values: list[Any]) -> bytes:
-    struct_hash = keccak(abi_encode(["bytes32", *_types(type_string)], [keccak(text=type_string), *values]))
-    return keccak(b"\x19\x01" + domain.separator + struct_hash)
+_digest = eip712.digest
+_fields = eip712.fields
+typed_data = eip712.typed_data
+sign_digest = eip712.sign_digest
 
 
 def record_digest(domain: Domain, community: bytes, record: ServiceRecord) -> bytes:
@@ -157,28 +124,9 @@ def fee_discount_fen(minutes: int, rate_per_hour: int) -> int:
     return minutes * rate_per_hour // 60
 
 
-def typed_data(domain: Domain, type_string: str, message: dict[str, Any]) -> dict[str, Any]:
-    """The ``eth_signTypedData_v4`` JSON for a wallet (bytes as 0x hex)."""
-    primary = type_string[: type_string.index("(")]
-    msg = {k: ("0x" + v.hex() if isinstance(v, bytes) else v) for k, v in message.items()}
-    return {
-        "types": {
-            "EIP712Domain": _fields(_DOMAIN_TYPE),
-            primary: _fields(type_string),
-        },
-        "primaryType": primary,
-        "domain": domain.as_json(),
-        "message": msg,
-    }
-
-
 def record_typed_data(domain: Domain, community: bytes, record: ServiceRecord) -> dict[str, Any]:
     """The record as a wallet shows it to the beneficiary."""
     names = [f["name"] for f in _fields(RECORD_TYPE)]
     return typed_data(domain, RECORD_TYPE, dict(zip(names, [community, *record.as_abi()], strict=True)))
 
 
-def sign_digest(account: LocalAccount, digest: bytes) -> bytes:
-    """A 65-byte ``r || s || v`` signature of an EIP-712 digest."""
-    signed = Account.unsafe_sign_hash(digest, account.key)
-    return bytes(signed.signature)
