@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 
 from ledger_service.core.errors import InvalidInput
@@ -29,11 +30,34 @@ OWNERS_COMMON = "owners_common"
 __all__ = ["day_number", "from_day_number"]
 
 
+#: A mainland mobile number standing alone (not inside a longer run of digits or letters).
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])")
+
+
+def refuse_personal_data(value: str, what: str) -> None:
+    """Text bound for the chain must not carry a phone number or an identity number (SEC-1): the
+    chain is public and permanent. Refused with a clear error before anything is signed."""
+    from ledger_service.people.ids import find_id_numbers
+
+    if find_id_numbers(value):
+        raise InvalidInput(
+            f"{what} '{value}' contains an identity number; personal data never goes on chain "
+            "(use a document number, or the person's pseudonym)"
+        )
+    if _MOBILE.search(value):
+        raise InvalidInput(
+            f"{what} '{value}' contains what looks like a mobile phone number; personal data never "
+            "goes on chain (use a document number, or the person's pseudonym)"
+        )
+
+
 def fixed_text(value: str, size: int, what: str) -> bytes:
-    """``value`` as UTF-8, left-aligned and zero-padded to ``size`` bytes, or a clear error."""
+    """``value`` as UTF-8, left-aligned and zero-padded to ``size`` bytes, or a clear error (also for
+    text that carries a phone or identity number: it would be public on chain forever)."""
     raw = value.encode("utf-8")
     if not raw:
         raise InvalidInput(f"{what} must not be empty")
+    refuse_personal_data(value, what)
     if len(raw) > size:
         raise InvalidInput(f"{what} '{value}' is {len(raw)} bytes long; at most {size} fit on chain")
     if b"\0" in raw:
