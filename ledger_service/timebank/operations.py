@@ -10,7 +10,6 @@ write: signatures, nonces, prices and fee terms come from the chain itself.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ledger_service.chain.journal_tables import JournalEntry
-from ledger_service.core.errors import Conflict, InvalidInput, LedgerError, NotFound, TransactionFailed
+from ledger_service.core.errors import Conflict, InvalidInput, LedgerError, NotFound
 from ledger_service.people import MaskedPerson, People, derive_pseudonym, holder_address
 from ledger_service.statements.periods import Period
 from ledger_service.timebank import commands
@@ -418,25 +417,10 @@ def fee_discount(
     if signature is None:
         digest = commands.fee_discount_digest_for(svc, slug, h, minutes, fen, terms.bucket, nonce, until)
         signature = _sign_for(svc, check_holder(proxy, "proxy") if proxy else h, digest)
-    try:
-        entry = commands.fee_discount(
-            svc, slug, h, minutes, fen, terms.bucket, when, ref, nonce, until, signature, signer=signer
-        )
-    except TransactionFailed as e:
-        raise _nested_refusal(e) from None
+    entry = commands.fee_discount(
+        svc, slug, h, minutes, fen, terms.bucket, when, ref, nonce, until, signature, signer=signer
+    )
     return entry, fen
-
-
-def _nested_refusal(e: TransactionFailed) -> LedgerError:
-    """A revenue write refused inside the TimeBank (the sink): the journal decodes with the
-    revenue ledger's errors only, so decode the raw revert data against every contract's."""
-    from ledger_service.chain.abi import error_table
-    from ledger_service.chain.compile import DEPLOYABLE
-    from ledger_service.chain.errors import decode_revert
-
-    found = re.search(r"\((0x[0-9a-fA-F]{8,})\)", e.message)
-    decoded = decode_revert(bytes.fromhex(found.group(1)[2:]), error_table(DEPLOYABLE)) if found else None
-    return decoded if decoded is not None else e
 
 
 # -- reads ------------------------------------------------------------------------------------------
