@@ -229,8 +229,11 @@ def create_explorer(db_url: str, *, public_url: str = "http://127.0.0.1:8000") -
     def index(request: Request) -> Response:
         p = page(request)
         at, items = home_data()
+        # The street office's view of every community's funds, for the quarter most pages open on.
+        street = f"/street/funds/{max(c['period'] for c in items)}" if items else None
         return templates.TemplateResponse(
-            request, "index.html", p.context(head=at, communities=items, json_path="/index.json"),
+            request, "index.html",
+            p.context(head=at, communities=items, json_path="/index.json", street_path=street),
             headers={"Cache-Control": "no-cache"},
         )
 

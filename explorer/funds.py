@@ -1,14 +1,18 @@
 """The funds' explorer pages (read-only): a community's funds with every source and payment, a
-donor's receipt lookup, in-kind goods and a goods receipt. Each page has a ``.json`` twin, the
+donor's receipt lookup, in-kind goods and a goods receipt, and the street office's view of its
+communities (``/street/funds/{period}``, optionally ``?communities=a,b``: per community and in
+total the period's flows, inflows by donor type and the traced share; the deployment is the street
+office's, so "its communities" are the ones it registered). Each page has a ``.json`` twin, the
 tables a ``.csv`` twin, every line with its transaction, block and log index. Donors appear by
-pseudonym, or by the name they chose to publish; nothing else about them is shown."""
+pseudonym, or by the name they chose to publish; nothing else about them is shown (the street view
+shows sums only)."""
 
 from __future__ import annotations
 
 import csv
 import io
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -16,12 +20,15 @@ from sqlalchemy.engine import Connection
 
 from explorer import queries
 from explorer.contexts import Kit
-from explorer.i18n import add_words
-from ledger_service.core.errors import LedgerError
+from explorer.i18n import DEFAULT_LANG, add_words
+from ledger_service.core.errors import LedgerError, NotFound
+from ledger_service.funds.encoding import DONOR_TYPES
 from ledger_service.funds.goods import goods_trace
-from ledger_service.funds.reads import community_names, goods_receipt_view, receipt_view
+from ledger_service.funds.reads import community_names, goods_receipt_view, receipt_view, street_view
+from ledger_service.funds.statement import FLOWS
 from ledger_service.funds.trace import community_trace
 from ledger_service.statements.builder import community_by_slug
+from ledger_service.statements.periods import parse_period
 
 add_words(
     {
@@ -52,6 +59,24 @@ add_words(
             "goods_purpose": "用途",
             "goods_to": "转至",
             "goods_quantity": "数量",
+            "street_title": "街道各社区的基金 · {period}",
+            "street_lead": (
+                "街道办视角：辖区每个社区本期的基金收支（各基金、各专项合计）、按捐赠人类型的捐赠来源和追溯率。"
+                "这里只有合计，没有任何捐赠人的个人信息。"
+            ),
+            "street_community": "社区",
+            "street_funds": "基金数",
+            "street_details": "明细",
+            "street_by_donor_type": "按捐赠人类型的捐赠",
+            "street_donor_type": "捐赠人类型",
+            "street_empty": "本期没有社区记录基金收支。",
+            "street_only": "只看：{communities}",
+            "street_all": "看全部社区",
+            "donor_type_resident": "居民",
+            "donor_type_company": "企业",
+            "donor_type_bank": "银行",
+            "donor_type_charity": "慈善组织、基金会",
+            "donor_type_government": "政府",
         },
         "en": {
             "funds_title": "Funds of {slug}",
@@ -83,6 +108,25 @@ add_words(
             "goods_purpose": "Purpose",
             "goods_to": "To",
             "goods_quantity": "Quantity",
+            "street_title": "Street office: funds of its communities · {period}",
+            "street_lead": (
+                "The street office's view: each community's funds in the period (all funds and "
+                "earmarks together), donations by donor type and the traced share. Sums only: "
+                "nothing about any donor as a person."
+            ),
+            "street_community": "Community",
+            "street_funds": "Funds",
+            "street_details": "Details",
+            "street_by_donor_type": "Donations by donor type",
+            "street_donor_type": "Donor type",
+            "street_empty": "No community recorded funds in this period.",
+            "street_only": "Only: {communities}",
+            "street_all": "See every community",
+            "donor_type_resident": "Residents",
+            "donor_type_company": "Companies",
+            "donor_type_bank": "Banks",
+            "donor_type_charity": "Charities and foundations",
+            "donor_type_government": "Government",
         },
     }
 )
@@ -134,6 +178,17 @@ def goods_view(conn: Connection, slug: str) -> dict[str, Any]:
     ]
     return {"community": slug, "as_of_block": at.block_number if at else None, "stock": stock,
             "donations": donations, "moves": moves}  # fmt: skip
+
+
+def street_page_view(conn: Connection, label: str, communities: str | None) -> dict[str, Any]:
+    """The street office's view (``ledger_service.funds.reads.street_view``, the API's answer),
+    or ``NotFound`` for a malformed period or a community that does not exist."""
+    try:
+        period = parse_period(label)
+    except (ValueError, TypeError) as e:
+        raise NotFound(str(e)) from None
+    slugs = [s for s in communities.split(",") if s] if communities else None
+    return street_view(conn, period, slugs)
 
 
 def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...], filename: str) -> Response:
@@ -253,3 +308,41 @@ def register(app: FastAPI, kit: Kit) -> None:
                 )
         except LedgerError as e:
             return kit.not_found(request, e.message, as_json=True)
+
+    def street_query(communities: str | None, lang: str | None = None) -> str:
+        q = {k: v for k, v in (("communities", communities), ("lang", lang)) if v}
+        return "?" + urlencode(q, safe=",") if q else ""
+
+    @app.api_route("/street/funds/{label}.json", methods=["GET", "HEAD"])
+    def street_json(request: Request, label: str, communities: str | None = None) -> Response:
+        try:
+            with kit.reader() as conn:
+                return JSONResponse(
+                    street_page_view(conn, label, communities), headers={"Cache-Control": "no-cache"}
+                )
+        except LedgerError as e:
+            return kit.not_found(request, e.message, as_json=True)
+
+    @app.api_route("/street/funds/{label}", methods=["GET", "HEAD"])
+    def street_page(request: Request, label: str, communities: str | None = None) -> Response:
+        try:
+            with kit.reader() as conn:
+                view = street_page_view(conn, label, communities)
+        except LedgerError as e:
+            return kit.not_found(request, e.message, as_json=False)
+        p = kit.page(request)
+        period = parse_period(label)
+        lang = None if p.lang == DEFAULT_LANG else p.lang
+
+        def street_href(other: str, communities: str | None = communities, lang: str | None = lang) -> str:
+            return p.raw(f"/street/funds/{quote(other)}") + street_query(communities, lang)
+
+        given = {t for t, amount in view["total"]["by_donor_type"].items() if amount}
+        types = [t for t in DONOR_TYPES if t in given] + sorted(given - set(DONOR_TYPES))
+        return html(
+            request, "funds_street.html", v=view, label=period.label, flows=FLOWS, types=types,
+            communities=communities, json_path=f"/street/funds/{quote(period.label)}.json"
+            + street_query(communities), previous=street_href(period.previous().label),
+            next=street_href(period.next().label), all_href=street_href(period.label, None),
+            switch_href=street_href(period.label, communities, None if lang else "en"),
+        )  # fmt: skip

@@ -5,6 +5,7 @@ import {Ownable2Step, Ownable} from "@openzeppelin/contracts/access/Ownable2Step
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ICommunityRoles} from "../access/ICommunityRoles.sol";
 import {Roles} from "../access/Roles.sol";
+import {IRevenueLedger} from "../revenue/IRevenueLedger.sol";
 import {IGoods} from "./IGoods.sol";
 
 /// @title In-kind goods
@@ -34,6 +35,7 @@ contract Goods is IGoods, Ownable2Step, Pausable {
     }
 
     ICommunityRoles private immutable _roles;
+    IRevenueLedger private immutable _revenue;
 
     mapping(bytes32 community => State) private _state;
     mapping(bytes32 community => mapping(bytes32 item => Stock)) private _stock;
@@ -41,9 +43,11 @@ contract Goods is IGoods, Ownable2Step, Pausable {
     mapping(bytes32 requester => mapping(bytes32 request => Request)) private _requests;
 
     /// @param roles the community registry
+    /// @param revenue the revenue ledger, which keeps each community's closed-through date
     /// @param operator the deployment operator (owner: global pause)
-    constructor(ICommunityRoles roles, address operator) Ownable(operator) {
+    constructor(ICommunityRoles roles, IRevenueLedger revenue, address operator) Ownable(operator) {
         _roles = roles;
+        _revenue = revenue;
     }
 
     /// @notice Pauses every community's goods ledger (operator only, emergencies).
@@ -125,6 +129,7 @@ contract Goods is IGoods, Ownable2Step, Pausable {
     ) external {
         State memory s = _begin(community, Roles.COMMITTEE, seq);
         _checkDate(community, s, businessDate);
+        _checkOpen(requester, businessDate);
         _checkQuantity(quantity);
         Request memory r = _requests[requester][request];
         // Cannot underflow: delivered never exceeds quantity (checked below on every transfer).
@@ -230,9 +235,17 @@ contract Goods is IGoods, Ownable2Step, Pausable {
         if (quantity == 0 || quantity > MAX_QUANTITY) revert GoodsQuantityOutOfRange(quantity);
     }
 
+    /// @dev Not in the future (the community's local day) and not inside its closed period.
     function _checkDate(bytes32 community, State memory s, uint32 businessDate) private view {
         // The offset is within -720..840 minutes and timestamps are far above 12 hours.
         uint32 today = uint32(uint256(int256(block.timestamp) + int256(s.utcOffsetMinutes) * 60) / 86_400);
         if (businessDate > today) revert GoodsFutureDate(community, businessDate, today);
+        _checkOpen(community, businessDate);
+    }
+
+    /// @dev A business date after the community's closed-through date (0 while nothing is closed).
+    function _checkOpen(bytes32 community, uint32 businessDate) private view {
+        uint32 closed = _revenue.closedThrough(community);
+        if (businessDate <= closed) revert GoodsPeriodClosed(community, businessDate, closed);
     }
 }

@@ -5,6 +5,9 @@ pragma solidity ^0.8.28;
 /// @notice Conventions.
 ///         - Quantities are whole numbers in the item's unit (e.g. "piece", "kg"), below 2^53.
 ///         - Every write of a community carries its next sequence number in this contract.
+///         - Business dates are local day numbers, never in the future and never inside a closed
+///           period (on or before `IRevenueLedger.closedThrough` of the community; a transfer
+///           checks both the giving and the receiving community).
 ///         - A community's stock of an item never goes below zero. Goods leave a community only
 ///           by a transfer a committee member of the giving community makes against another
 ///           community's open request (the approval is that member's own transaction), or by a
@@ -111,6 +114,9 @@ interface IGoods {
     error GoodsQuantityOutOfRange(uint256 quantity);
     /// @notice A business date in the future.
     error GoodsFutureDate(bytes32 community, uint32 businessDate, uint32 today);
+    /// @notice A business date on or before the community's closed-through date (the last day of
+    ///         its newest anchored period, `IRevenueLedger.closedThrough`): a closed period changes no more.
+    error GoodsPeriodClosed(bytes32 community, uint32 businessDate, uint32 closedThrough);
     /// @notice An item slug that is empty or already registered, or an empty unit.
     error GoodsInvalidItem(bytes32 community, bytes32 item);
     /// @notice The item is not registered in the community.

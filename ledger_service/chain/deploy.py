@@ -110,7 +110,7 @@ PLAN: tuple[Planned, ...] = (
     Planned("Governance", lambda op, a: (a["CommunityRoles"], a["RevenueLedger"], op)),
     Planned("TimeBank", lambda op, a: (a["CommunityRoles"], op, a["RevenueLedger"])),
     Planned("Oversight", lambda op, a: (a["CommunityRoles"], a["RevenueLedger"], a["AuditAnchor"], op)),
-    Planned("Goods", lambda op, a: (a["CommunityRoles"], op)),
+    Planned("Goods", lambda op, a: (a["CommunityRoles"], a["RevenueLedger"], op)),
     Planned("Funds", lambda op, a: (a["CommunityRoles"], a["RevenueLedger"], op)),
 )
 WIRING: tuple[Wiring, ...] = (

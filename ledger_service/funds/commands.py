@@ -11,7 +11,6 @@ chain only when the donor chose to be named publicly (``public_name``).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,12 +18,9 @@ from typing import TYPE_CHECKING
 from eth_abi import encode
 from eth_utils import keccak
 
-from ledger_service.chain.abi import error_table
-from ledger_service.chain.compile import DEPLOYABLE
-from ledger_service.chain.errors import decode_revert
 from ledger_service.chain.journal import Write
 from ledger_service.chain.journal_tables import JournalEntry
-from ledger_service.core.errors import InvalidInput, TransactionFailed
+from ledger_service.core.errors import InvalidInput
 from ledger_service.core.hexutil import hex0x as _hex
 from ledger_service.funds import errors as _errors  # noqa: F401  (readable contract errors)
 from ledger_service.funds.encoding import (
@@ -63,36 +59,17 @@ def _write(
     client_key: str | None = None,
 ) -> JournalEntry:
     account = svc.account(signer)
-    return _decoded(
-        lambda: svc.journal.submit(
-            Write(
-                CONTRACT,
-                svc.community_id(slug),
-                function,
-                tuple(args),
-                seq_count=count,
-                signer=account.address,
-                client_key=client_key,
-            )
+    return svc.journal.submit(
+        Write(
+            CONTRACT,
+            svc.community_id(slug),
+            function,
+            tuple(args),
+            seq_count=count,
+            signer=account.address,
+            client_key=client_key,
         )
     )
-
-
-_REVERT_HEX = re.compile(r"0x([0-9a-f]{8,})")
-
-
-def _decoded(submit: Callable[[], JournalEntry]) -> JournalEntry:
-    """Submit; a refusal raised deeper than the Funds contract (Governance refusing an approval)
-    reaches the journal as raw revert data: decode it with every deployed contract's errors so
-    the user reads one sentence, not hex."""
-    try:
-        return submit()
-    except TransactionFailed as e:
-        m = _REVERT_HEX.search(e.message)
-        decoded = decode_revert(bytes.fromhex(m.group(1)), error_table(DEPLOYABLE)) if m else None
-        if decoded is None:
-            raise
-        raise decoded from None
 
 
 def _earmark(earmark: str | None) -> bytes:
@@ -278,10 +255,8 @@ def from_revenue(
     """Move ``amount`` from a revenue bucket into ``fund``/``earmark`` (the accountant): spending
     in the revenue statement, a ``from_revenue`` source in the fund's."""
     data = encode(["bytes32", "bytes32"], [slug32(fund, "fund"), _earmark(earmark)])
-    return _decoded(
-        lambda: revenue.transfer_out(
-            svc, slug, bucket, amount, when, svc.deployment.address(CONTRACT), ref, data, signer=signer
-        )
+    return revenue.transfer_out(
+        svc, slug, bucket, amount, when, svc.deployment.address(CONTRACT), ref, data, signer=signer
     )
 
 
@@ -456,10 +431,8 @@ def _goods_write(
     svc: LedgerService, slug: str, function: str, args: list[object], signer: str
 ) -> JournalEntry:
     account = svc.account(signer)
-    return _decoded(
-        lambda: svc.journal.submit(
-            Write(GOODS, svc.community_id(slug), function, tuple(args), signer=account.address)
-        )
+    return svc.journal.submit(
+        Write(GOODS, svc.community_id(slug), function, tuple(args), signer=account.address)
     )
 
 

@@ -153,6 +153,13 @@ MESSAGES: dict[str, tuple[int, Message]] = {
             f"{day(a['businessDate'])} is in the future for community {_c(a)} (today is {day(a['today'])})"
         ),
     ),
+    "GoodsPeriodClosed": (
+        422,
+        lambda a: (
+            f"{day(a['businessDate'])} is inside a closed period of community {_c(a)} "
+            f"(closed through {day(a['closedThrough'])}); date it after that day"
+        ),
+    ),
     "GoodsInvalidItem": (
         409,
         lambda a: f"item '{text(a['item'])}' is already registered in {_c(a)}, or it has no name or unit",

@@ -35,3 +35,10 @@ def test_statementPage_linksEveryContextPage_andEachAnswers(client: TestClient) 
 def test_contextPages_refuseWrites(client: TestClient) -> None:
     for path in (f"/c/{A}/governance", f"/c/{A}/funds", f"/c/{A}/volunteers", f"/c/{A}/2026Q1/oversight"):
         assert client.post(path).status_code == 405, path
+
+
+def test_homePage_linksTheStreetOfficeView_whichAnswers(client: TestClient) -> None:
+    home = client.get("/?lang=en").text
+    link = re.search(r'href="(/street/funds/[^"?]+)\?lang=en">Street office view', home)
+    assert link is not None, "the home page does not link the street office's view"
+    assert client.get(link.group(1) + "?lang=en").status_code == 200

@@ -106,6 +106,7 @@ def _public_documents(svc: LedgerService, export: Path) -> list[tuple[str, Any]]
         f"/c/{S}/goods.csv", f"/c/{S}/goods/receipts/G-1.json",
         f"/api/v1/communities/{S}/statements/2026Q1", f"/api/v1/communities/{S}/statements/2026Q1?format=csv",
         f"/api/v1/communities/{S}/funds/traceability", "/api/v1/street/funds/2026Q1",
+        "/street/funds/2026Q1", "/street/funds/2026Q1.json",
     ] + [f"/c/{S}/funds/receipts/P-{i}{ext}" for i in (1, 2, 3) for ext in ("", ".json")] + [
         f"/api/v1/communities/{S}/funds/receipts/P-{i}" for i in (1, 2, 3)
     ]  # fmt: skip
