@@ -27,7 +27,8 @@ from ledger_service.db.session import Database
 from ledger_service.indexer.registry import registry
 from ledger_service.indexer.streamer import Indexer
 from ledger_service.indexer.tables import ChainRecord
-from ledger_service.revenue.encoding import Income, day_number, fixed_text, pack_batch
+from ledger_service.revenue import commands as revenue_commands
+from ledger_service.revenue.encoding import Income, pack_batch
 from ledger_service.service import LedgerService
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -39,20 +40,13 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 def _post(svc: LedgerService, slug: str, n: int) -> None:
     cid = bytes.fromhex(svc.community_id(slug)[2:])
     revenue = svc.deployment.address("RevenueLedger")
-    acct = svc.account(f"{slug}:committee")
-    seq = call(svc.sender, "RevenueLedger", revenue, "nextSeq", cid)[0]
-    transact(
-        svc.sender,
-        acct,
-        "RevenueLedger",
-        revenue,
-        "activatePolicy",
-        cid,
-        seq,
-        [fixed_text(b, 32, "b") for b in ("maintenance", "welfare", "operations")],
-        [6000, 3000, 1000],
-        day_number(dt.date(2026, 1, 1)),
-        b"\0" * 32,
+    # The ledger takes policies only from Governance (a committee-role holder, no committee yet).
+    revenue_commands.set_policy(
+        svc,
+        slug,
+        {"maintenance": 6000, "welfare": 3000, "operations": 1000},
+        dt.date(2026, 1, 1),
+        signer=f"{slug}:committee",
     )
     rng = random.Random(7)
     acct = svc.account(f"{slug}:accountant")

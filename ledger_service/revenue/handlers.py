@@ -170,52 +170,29 @@ def income_recorded(log: Log, batch: Batch) -> None:
     batch.memo.setdefault("incomes", {})[(cid, a["seq"])] = source
 
 
-@registry.on("RevenueLedger", "Spent")
-def spent(log: Log, batch: Batch) -> None:
+def _spending(log: Log, batch: Batch, kind: str, **extra: Any) -> None:
+    """A bucket's money leaving the ledger (a spend, or a transfer to a sink contract)."""
     a = log.args
     cid = _hex(a["community"])
     day = from_day_number(a["businessDate"])
     bucket = read_text(a["bucket"])
+    ref = read_text(a["ref"])
     batch.add(
-        RevenueEntry,
-        _entry(
-            log,
-            cid,
-            "spend",
-            a["seq"],
-            day,
-            a["amount"],
-            bucket=bucket,
-            ref=read_text(a["ref"]),
-            evidence_hash=_evidence(a["evidenceHash"]),
-        ),
+        RevenueEntry, _entry(log, cid, kind, a["seq"], day, a["amount"], bucket=bucket, ref=ref, **extra)
     )
     batch.add(RevenueMovement, _move(log, cid, day, bucket, "spent", -a["amount"]))
+
+
+@registry.on("RevenueLedger", "Spent")
+def spent(log: Log, batch: Batch) -> None:
+    _spending(log, batch, "spend", evidence_hash=_evidence(log.args["evidenceHash"]))
 
 
 @registry.on("RevenueLedger", "TransferredOut")
 def transferred_out(log: Log, batch: Batch) -> None:
     """Money sent to a sink contract (a fund, a time-bank fee discount): spending of its bucket."""
     a = log.args
-    cid = _hex(a["community"])
-    day = from_day_number(a["businessDate"])
-    bucket = read_text(a["bucket"])
-    batch.add(
-        RevenueEntry,
-        _entry(
-            log,
-            cid,
-            "transfer",
-            a["seq"],
-            day,
-            a["amount"],
-            bucket=bucket,
-            ref=read_text(a["ref"]),
-            sink=to_checksum_address(a["sink"]),
-            data_hash=_hex(a["dataHash"]),
-        ),
-    )
-    batch.add(RevenueMovement, _move(log, cid, day, bucket, "spent", -a["amount"]))
+    _spending(log, batch, "transfer", sink=to_checksum_address(a["sink"]), data_hash=_hex(a["dataHash"]))
 
 
 @registry.on("RevenueLedger", "HeldReallocated")
