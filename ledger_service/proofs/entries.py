@@ -301,7 +301,7 @@ def recompute_statement(statement: Mapping[str, Any]) -> list[str]:
                 for bucket, part in split.items():
                     if part:
                         moves[bucket]["allocated"] += part
-            elif kind == "spend":
+            elif kind in ("spend", "transfer"):  # a transfer to a sink contract is spending too
                 moves[e["bucket"]]["spent"] += amount
             elif kind == "reallocation":
                 moves[OWNERS_COMMON]["reallocated"] -= amount

@@ -205,3 +205,19 @@ def test_qbftHeaders_realSealCheck_needsTwoThirdsOfTheTrustRootsValidators(
     else:
         assert verdict.failed is not None and verdict.failed.check == "seals"
         assert "only 2 of 4 validators" in verdict.failed.detail
+
+
+def test_aTransferToASinkContract_countsAsSpendingOfItsBucket(world: World) -> None:
+    """A `transfer` entry (money sent to a fund or the time bank) is spending: the same statement
+    with its spend restated as a transfer still recomputes; an unknown kind does not."""
+    from ledger_service.statements.merkle import entries_root
+
+    s = copy.deepcopy(world.statement(LOTUS))
+    [spend] = [e for e in s["entries"] if e["kind"] == "spend"]
+    spend.update(kind="transfer", sink="0x" + "ab" * 20, data_hash="0x" + "cd" * 32)
+    spend.pop("evidence_hash", None)
+    s["entries_root"] = entries_root(s["entries"])
+    assert recompute_statement(s) == []
+    spend["kind"] = "gift"
+    s["entries_root"] = entries_root(s["entries"])
+    assert any("unknown kind 'gift'" in p for p in recompute_statement(s))
