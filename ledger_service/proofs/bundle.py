@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger_service.core.errors import LedgerError, NotFound
 from ledger_service.core.hexutil import hex0x as _hex
+from ledger_service.proofs.entries import BLOCK_DATED
 from ledger_service.proofs.eth import (
     header_rlp_from_rpc,
     keccak,
@@ -350,8 +351,8 @@ def _context(
     community: bool,
 ) -> dict[str, Any]:
     """Context logs the given entries depend on and that are not themselves proved entries: the
-    community's registration (its time zone dates policy entries), the policies whose bucket names
-    a split uses, and the incomes a reversal takes its source from."""
+    community's registration (its time zone dates policies and funds and goods set-ups), the
+    policies whose bucket names a split uses, and the incomes a reversal takes its source from."""
     entries = list(entries)
     ctx: dict[str, Any] = {}
     if community:
@@ -486,7 +487,7 @@ def entry_bundle(
         closed,
         [entry],
         in_bundle={(entry["block_number"], entry["log_index"])},
-        community=entry["kind"] == "policy",
+        community=entry["kind"] in BLOCK_DATED,
     )
     attestations = [parts.log(b, i) for b, i in closed.attestations]
     proof = inclusion_proof_from_leaf_hashes(index, entry_leaf_hashes(entries))
@@ -589,7 +590,7 @@ def derive_entry_bundle(
 
     sb_context = sb.get("context") or {}
     context: dict[str, Any] = {}
-    if entry["kind"] == "policy":
+    if entry["kind"] in BLOCK_DATED:  # dated by its block: the community's time zone
         context["community"] = sb_context["community"]
     version = entry.get("policy_version")
     if version and entry["kind"] != "policy":

@@ -2,26 +2,36 @@
 statement's numbers must be, given its entries.
 
 These are the verifier's independent re-derivations of the indexer (``revenue/handlers.py``,
-``revenue/statement.py``) — written again here, pure, so an auditor does not run the operator's
+``revenue/statement.py``; the time bank's in ``proofs/timebank.py``, funds' and goods' in
+``proofs/funds.py``) — written again here, pure, so an auditor does not run the operator's
 database code to check the operator's statement. ``tests/proofs`` run both over the same chain
 data, so a change on one side that the other does not follow fails there.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from eth_utils import to_checksum_address
 
-from ledger_service.core.hexutil import hex0x as _hex
+from ledger_service.proofs import funds as _funds
+from ledger_service.proofs import timebank as _timebank
+from ledger_service.proofs.common import (
+    OWNERS_COMMON,
+    EntryContext,
+    MissingContext,
+    block_local_date,
+    read_text,
+)
+from ledger_service.proofs.common import hex0x as _hex
 from ledger_service.statements.merkle import entries_root
 from ledger_service.statements.periods import from_day_number
 
 __all__ = [
+    "BLOCK_DATED",
+    "ENTRY_CONTRACTS",
     "OWNERS_COMMON",
     "EntryContext",
     "MissingContext",
@@ -30,18 +40,18 @@ __all__ = [
     "recompute_statement",
 ]
 
-OWNERS_COMMON = "owners_common"
 _ZERO32 = b"\0" * 32
 _MASK64 = 0xFFFF_FFFF_FFFF_FFFF
-
-
-class MissingContext(LookupError):
-    """The event cannot be turned into an entry without a fact the bundle does not prove."""
-
-
-def read_text(raw: bytes) -> str:
-    """A short text stored left-aligned in ``bytesN`` (as the indexer reads it)."""
-    return raw.rstrip(b"\0").decode("utf-8", errors="replace")
+#: The contracts whose events are statement entries.
+ENTRY_CONTRACTS = ("RevenueLedger", _timebank.CONTRACT, _funds.FUNDS, _funds.GOODS)
+#: Entry kinds dated by their block's local date (their events carry no business date): they
+#: need the community's registration as context.
+BLOCK_DATED = frozenset({"policy"}) | _funds.BLOCK_DATED
+_REVENUE_KINDS = frozenset(
+    {"policy", "income", "spend", "transfer", "reallocation", "reversal"}
+    | {"deposit_received", "deposit_returned"}
+)
+_OTHER_KINDS = (_timebank.KINDS, _funds.KINDS)
 
 
 def _evidence(b: bytes) -> str | None:
@@ -50,25 +60,6 @@ def _evidence(b: bytes) -> str | None:
 
 def _parts(words: Any, count: int) -> list[int]:
     return [(words[i // 4] >> (64 * (i % 4))) & _MASK64 for i in range(count)]
-
-
-@dataclass
-class EntryContext:
-    """Facts proved elsewhere in the bundle that some entries depend on."""
-
-    #: policy version -> bucket names in split order (from proved ``PolicyActivated`` logs)
-    policies: dict[int, list[str]] = field(default_factory=dict)
-    #: the community's calendar offset (from its proved ``CommunityRegistered`` log)
-    utc_offset_minutes: int | None = None
-    #: income seq -> source (from proved ``IncomeRecorded`` logs), for income reversals
-    income_sources: dict[int, str] = field(default_factory=dict)
-
-    def buckets(self, version: int) -> list[str]:
-        if version == 0:
-            return [OWNERS_COMMON]
-        if version not in self.policies:
-            raise MissingContext(f"policy version {version} (its PolicyActivated log is not in the bundle)")
-        return self.policies[version]
 
 
 def _split(
@@ -120,37 +111,39 @@ def expected_entry(
     timestamp: int,
     given: Mapping[str, Any] | None = None,
     notes: list[str] | None = None,
+    contract: str = "RevenueLedger",
 ) -> dict[str, Any]:
-    """The statement entry the indexer makes from one ``RevenueLedger`` event.
+    """The statement entry the indexer makes from one event of ``contract``.
 
-    Mirrors ``revenue.handlers`` and ``revenue.statement.entry_json``: optional keys appear only
-    when set; ``split`` keeps zero parts; a policy entry is dated by its block's local date.
+    For the revenue ledger, mirrors ``revenue.handlers`` and ``revenue.statement.entry_json``:
+    optional keys appear only when set; ``split`` keeps zero parts; a policy entry is dated by its
+    block's local date.
 
     A fact the bundle does not prove (a policy's bucket names, the community's time zone, a
     reversed income's source) raises :class:`MissingContext` — unless the ``given`` entry is
     passed: then the part that can be checked without it is checked (split amounts; a date within
-    ±14 hours of the block; any source) and ``notes`` says what was not proved.
+    ±14 hours of the block; any source) and ``notes`` says what was not proved. Time-bank, funds
+    and goods events are mapped by ``proofs/timebank.py`` and ``proofs/funds.py``.
     """
     a = args
     notes = notes if notes is not None else []
+    if contract != "RevenueLedger":
+        if contract == _timebank.CONTRACT:
+            other = _timebank.timebank_entry(event, a)
+        else:
+            date = _day(a) if "businessDate" in a else block_local_date(ctx, timestamp, given, notes)
+            if contract == _funds.FUNDS:
+                other = _funds.funds_entry(event, a, date)
+            elif contract == _funds.GOODS:
+                other = _funds.goods_entry(event, a, date, ctx.community)
+            else:
+                raise ValueError(f"{contract} events are not statement entries")
+        other.update(tx_hash=tx_hash, block_number=block_number, log_index=log_index)
+        return other
     e: dict[str, Any] = {"kind": "", "seq": int(a["seq"])}
     if event == "PolicyActivated":
         buckets = [read_text(b) for b in a["buckets"]]
-        if ctx.utc_offset_minutes is not None:
-            local = (
-                dt.datetime.fromtimestamp(timestamp + ctx.utc_offset_minutes * 60, dt.UTC).date().isoformat()
-            )
-        else:
-            earliest = dt.datetime.fromtimestamp(timestamp - 14 * 3600, dt.UTC).date().isoformat()
-            latest = dt.datetime.fromtimestamp(timestamp + 14 * 3600, dt.UTC).date().isoformat()
-            stated = given.get("business_date") if given is not None else None
-            if not isinstance(stated, str) or not earliest <= stated <= latest:
-                raise MissingContext(
-                    "the community's time zone (its CommunityRegistered log is not in the bundle), and the "
-                    f"date {stated!r} is not within ±14 hours of the block"
-                )
-            local = stated
-            notes.append("business date within ±14 h of the block; the time zone is not proved here")
+        local = block_local_date(ctx, timestamp, given, notes)
         e.update(kind="policy", business_date=local, amount=0)
         e["evidence_hash"] = _hex(a["decisionHash"])
         e["policy_version"] = int(a["version"])
@@ -255,6 +248,8 @@ def recompute_statement(statement: Mapping[str, Any]) -> list[str]:
     awaiting a decision, deposits received and returned, and the flags that can be decided from
     one period's entries, are exactly what the entries give. Opening balances and deposits held
     carry over from earlier periods and are taken as stated (they are the previous statement's).
+    The time-bank, funds and goods parts are checked the same way against their own entries
+    (``proofs/timebank.py``, ``proofs/funds.py``).
     """
     problems: list[str] = []
     try:
@@ -285,9 +280,14 @@ def recompute_statement(statement: Mapping[str, Any]) -> list[str]:
     received = returned = 0
     income_refs: dict[str, int] = defaultdict(int)
     amounts: dict[int, tuple[str, int]] = {}
+    others = [e for e in entries if e.get("kind") not in _REVENUE_KINDS]
     try:
         for e in entries:
             kind, amount = e["kind"], _int(e["amount"])
+            if kind not in _REVENUE_KINDS:
+                if not any(kind in kinds for kinds in _OTHER_KINDS):
+                    problems.append(f"entry #{e['seq']} has unknown kind {kind!r}")
+                continue
             amounts[_int(e["seq"])] = (kind, amount)
             if e.get("source") is not None:
                 by_source[e["source"]] += amount if kind == "income" else -amount
@@ -318,10 +318,14 @@ def recompute_statement(statement: Mapping[str, Any]) -> list[str]:
                 received += amount
             elif kind == "deposit_returned":
                 returned += amount
-            elif kind != "policy":
-                problems.append(f"entry #{e['seq']} has unknown kind {kind!r}")
     except (KeyError, TypeError, AttributeError) as exc:
         return [*problems, f"an entry is malformed: {exc!r}"]
+    try:
+        problems += _timebank.recompute_timebank(statement, others)
+        problems += _funds.recompute_funds(statement, others)
+        problems += _funds.recompute_goods(statement, others)
+    except (KeyError, TypeError, AttributeError) as exc:
+        problems.append(f"a time-bank, funds or goods entry or line is malformed: {exc!r}")
 
     def check(what: str, stated: Any, computed: Any) -> None:
         if stated != computed:

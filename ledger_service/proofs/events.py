@@ -108,6 +108,136 @@ EVENTS: tuple[EventSpec, ...] = (
         "address sink", "bytes32 ref", "bytes32 dataHash",
     ),
     _spec(
+        "TimeBank", "ServiceMinted",
+        "bytes32 indexed community", "uint64 seq", "uint64 recordRef", "address volunteer",
+        "address beneficiary", "bytes16 serviceType", "uint64 amount", "uint32 serviceDate",
+        "uint32 businessDate", "address attester", "bool bySignature",
+    ),
+    _spec(
+        "TimeBank", "Redeemed",
+        "bytes32 indexed community", "uint64 seq", "address holder", "address proxy", "bytes32 item",
+        "bytes16 category", "bytes32 provider", "uint32 quantity", "uint64 amount", "uint32 businessDate",
+    ),
+    _spec(
+        "TimeBank", "Donated",
+        "bytes32 indexed community", "uint64 seq", "address holder", "address proxy", "uint64 amount",
+        "uint32 businessDate",
+    ),
+    _spec(
+        "TimeBank", "Granted",
+        "bytes32 indexed community", "uint64 seq", "address resident", "uint64 amount",
+        "uint32 businessDate", "address by",
+    ),
+    _spec(
+        "TimeBank", "Rewarded",
+        "bytes32 indexed community", "uint64 seq", "address holder", "uint64 amount", "bytes16 reason",
+        "uint32 businessDate", "address by",
+    ),
+    _spec(
+        "TimeBank", "Deducted",
+        "bytes32 indexed community", "uint64 seq", "address holder", "uint64 amount", "bytes16 reason",
+        "uint32 businessDate", "address by",
+    ),
+    _spec(
+        "TimeBank", "CatalogItemSet",
+        "bytes32 indexed community", "uint64 seq", "bytes32 item", "bytes16 category", "uint64 price",
+        "bytes32 provider", "bool active", "uint32 businessDate", "address by",
+    ),
+    _spec(
+        "TimeBank", "ProxySet",
+        "bytes32 indexed community", "uint64 seq", "address principal", "address proxy", "bool active",
+        "uint32 businessDate", "address by",
+    ),
+    _spec(
+        "TimeBank", "ElderlySet",
+        "bytes32 indexed community", "uint64 seq", "address resident", "bool registered",
+        "uint32 businessDate", "address by",
+    ),
+    _spec(
+        "TimeBank", "FeeTermsSet",
+        "bytes32 indexed community", "uint64 seq", "bytes32 bucket", "uint64 ratePerHour",
+        "uint64 capPerHolder", "uint64 capTotal", "uint8 periodMonths", "uint32 businessDate", "address by",
+        "uint256 proposalId",
+    ),
+    _spec(
+        "TimeBank", "FeeDiscountRedeemed",
+        "bytes32 indexed community", "uint64 revenueSeq", "address holder", "address proxy",
+        "uint64 amount", "uint64 fen", "bytes32 bucket", "uint32 businessDate",
+    ),
+    _spec(
+        "Funds", "FundCreated",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed fund", "bytes16 kind",
+        "uint64 ownersThreshold", "address by",
+    ),
+    _spec(
+        "Funds", "EarmarkOpened",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed fund", "bytes32 earmark", "address by",
+    ),
+    _spec(
+        "Funds", "ProjectOpened",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed project", "bytes32 fund",
+        "bytes32 earmark", "uint64 budget", "uint8 acceptancesRequired", "address by",
+    ),
+    _spec(
+        "Funds", "DonationReceived",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed receipt", "bytes32 fund",
+        "bytes32 earmark", "bytes32 donor", "uint8 donorType", "uint64 amount", "uint32 businessDate",
+        "uint32 source", "uint8 formulaKind", "uint64 formulaRate", "uint64 formulaUnits",
+        "bytes32 campaign", "bytes16 rights", "string publicName",
+    ),
+    _spec(
+        "Funds", "RevenueReceived",
+        "bytes32 indexed community", "uint64 revenueSeq", "bytes32 indexed fund", "bytes32 earmark",
+        "bytes32 bucket", "uint64 amount", "uint32 businessDate", "uint32 source",
+    ),
+    _spec(
+        "Funds", "Disbursed",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed project", "bytes32 fund",
+        "bytes32 earmark", "uint64 amount", "bool isFinal", "uint32 businessDate", "bytes32 ref",
+        "bytes32 evidenceHash", "uint256 proposalId", "uint8 decisionType", "address by",
+    ),
+    _spec(
+        "Funds", "ProjectAccepted",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed project", "uint8 acceptances",
+        "bytes32 evidenceHash", "uint32 businessDate", "address by",
+    ),
+    _spec(
+        "Funds", "UnspentReturned",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed project", "bytes32 fund",
+        "bytes32 earmark", "uint64 amount", "uint32 businessDate", "bytes32 evidenceHash",
+        "uint256 proposalId", "uint32 source", "address by",
+    ),
+    _spec(
+        "Funds", "DonorRefunded",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed receipt", "bytes32 fund",
+        "bytes32 earmark", "uint64 amount", "uint32 businessDate", "bytes32 evidenceHash",
+        "uint256 proposalId", "address by",
+    ),
+    _spec(
+        "Goods", "GoodsItemRegistered",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed item", "bytes16 unit", "address by",
+    ),
+    _spec(
+        "Goods", "GoodsDonated",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed receipt", "bytes32 item",
+        "uint64 quantity", "bytes32 donor", "uint8 donorType", "uint32 businessDate", "string publicName",
+    ),
+    _spec(
+        "Goods", "GoodsRequested",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed request", "bytes32 from",
+        "bytes32 item", "uint64 quantity", "uint32 businessDate", "address by",
+    ),
+    _spec(
+        "Goods", "GoodsTransferred",
+        "bytes32 indexed community", "uint64 seq", "bytes32 indexed request", "bytes32 to", "bytes32 item",
+        "uint64 quantity", "uint32 businessDate", "bytes32 evidenceHash", "address by",
+    ),
+    _spec(
+        "Goods", "GoodsDistributed",
+        "bytes32 indexed community", "uint64 seq", "bytes32 item", "uint64 quantity", "bytes32 purpose",
+        "uint32 businessDate", "bytes32 evidenceHash", "address by",
+    ),
+    _spec(
         "AuditAnchor", "StatementAnchored",
         "bytes32 indexed community", "bytes32 indexed periodKey", "bytes16 label", "uint32 fromDate",
         "uint32 toDate", "bytes32 statementHash", "bytes32 entriesRoot", "uint64 entryCount",

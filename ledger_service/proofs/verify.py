@@ -13,8 +13,9 @@ that fails, so the verdict says exactly which step failed and why:
 6. the statement (when carried): SHA-256 equals the anchored hash, it matches its anchor and the
    trust root, and its totals follow from its entries;
 7. context logs (the community's registration, policies, reversed incomes) an entry depends on;
-8. every entry: its log is the right event from the trust root's RevenueLedger at the entry's
-   block, transaction and log index; the decoded event equals the entry; and (entry bundles) its
+8. every entry: its log is the right event from the trust root's RevenueLedger, TimeBank, Funds
+   or Goods at the entry's block, transaction and log index (a goods transfer to this community
+   is its "received" entry); the decoded event equals the entry; and (entry bundles) its
    RFC 6962 inclusion proof against the anchored entries root, tree size from the anchor;
 9. balances: EIP-1186 account and storage proofs against a header's ``stateRoot``.
 
@@ -40,6 +41,7 @@ from typing import Any
 import rlp
 
 from ledger_service.proofs.entries import (
+    ENTRY_CONTRACTS,
     EntryContext,
     MissingContext,
     entry_differences,
@@ -376,8 +378,9 @@ class _Verifier:
                 self.receipts[key] = decoded
                 d.append(f"{len(decoded.logs)} log(s), status 1")
 
-    def _log(self, where: Any, contract: str, what: str) -> _ProvedLog:
-        """The proved log a bundle reference points at, decoded as an event of ``contract``."""
+    def _log(self, where: Any, contract: str | tuple[str, ...], what: str) -> _ProvedLog:
+        """The proved log a bundle reference points at, decoded as an event of ``contract`` (or
+        of whichever of several contracts emitted it)."""
         if not isinstance(where, Mapping):
             raise _Fail(f"{what} is not a log reference")
         ref = where.get("receipt")
@@ -390,10 +393,14 @@ class _Verifier:
             raise _Fail(f"{what}: receipt {ref} has no log {position}")
         log = logs[position]
         address = "0x" + log.address.hex()
-        if address != self.addresses[contract]:
+        names = (contract,) if isinstance(contract, str) else contract
+        emitter = next((n for n in names if self.addresses.get(n) == address), None)
+        if emitter is None:
             raise _Fail(
-                f"{what}: log {position} of {ref} comes from {address}, not the trust root's {contract}"
+                f"{what}: log {position} of {ref} comes from {address}, "
+                f"not the trust root's {' or '.join(names)}"
             )
+        contract = emitter
         try:
             spec, args = decode_log(contract, log)
         except Exception as e:  # eth_abi raises its own DecodingError family
@@ -445,6 +452,7 @@ class _Verifier:
             if key != self.anchor["period_key"]:
                 raise _Fail("the anchored period key is not keccak(community, from, to)")
             self.community_id = self.anchor["community"]
+            self.ctx.community = self.community_id
             d.append(f"{slug} {period.label} ({period.start}..{period.end})")
         as_of = self.anchor["as_of_block"]
         if as_of in self.header_hashes:
@@ -539,7 +547,8 @@ class _Verifier:
                     + (f" (and {len(problems) - 5} more)" if len(problems) > 5 else "")
                 )
             d.append(
-                "income, allocations, spending, reallocations, balances, awaiting decision, deposits "
+                "income, allocations, spending, reallocations, balances, awaiting decision, deposits, "
+                "time-bank minutes, fund and goods movements, sources, grants, project payments "
                 "and flags follow from the entries; entries_root recomputed"
             )
 
@@ -621,9 +630,10 @@ class _Verifier:
                     if not isinstance(entry, dict):
                         raise _Fail(f"{label} has no entry")
                 label = f"entry #{entry.get('seq')}"
-                proved = self._log(item, "RevenueLedger", label)
+                proved = self._log(item, ENTRY_CONTRACTS, label)
                 block, tx_index = _ref(proved.ref, label)
-                if proved.log.topics[1:2] != (self.community_id,):
+                received = proved.spec.name == "GoodsTransferred" and proved.args["to"] == self.community_id
+                if proved.log.topics[1:2] != (self.community_id,) and not received:
                     raise _Fail("the event is another community's")
                 if entry.get("block_number") != block:
                     raise _Fail(
@@ -690,6 +700,7 @@ class _Verifier:
                         # must prove every fact an entry depends on.
                         given=entry if scope == "entry" else None,
                         notes=notes,
+                        contract=proved.contract,
                     )
                 except MissingContext as e:
                     raise _Fail(f"cannot rebuild the entry: {e}") from None

@@ -142,3 +142,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         yield w
     finally:
         svc.close()
+
+
+# The time-bank, funds and goods world (its own service), built once for the package.
+from tests.proofs.context_world import context_world  # noqa: E402, F401

@@ -32,6 +32,10 @@ def refuse(*args, **kwargs):
 socket.socket.connect = refuse
 socket.socket.connect_ex = refuse
 socket.create_connection = refuse
+# An auditor's machine has no Civic Ledger installed: drop this venv's editable-install finder, so a
+# module the export forgot to copy fails here instead of being borrowed from the checkout.
+sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")
+                    and "__editable__" not in getattr(f, "__name__", "")]
 import ledger_service
 print("verifier loaded from", ledger_service.__file__, file=sys.stderr)
 sys.argv = ["verify", *sys.argv[1:]]

@@ -1,0 +1,206 @@
+"""Statements with time-bank, funds and goods entries verify offline like revenue-only ones.
+
+The verifier re-derives every entry from its proved log (``proofs/timebank.py``,
+``proofs/funds.py``) and compares it with the entry the indexer wrote into the anchored statement,
+field by field; a statement bundle proves every entry of both communities, a goods transfer
+included (the giver's log is the receiver's ``goods_received`` entry); each entry cut out of the
+statement bundle verifies alone; tampering with any field of any of those entries fails at the
+step that owns it; every number of the time-bank, funds and goods parts that does not follow from
+the entries is named; and what the public entry leaves out (a health check-up's item and provider,
+a signed record's attester) is refused if a statement publishes it.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ledger_service.audit.export import export_period
+from ledger_service.proofs import bundle as bundles
+from ledger_service.proofs.entries import recompute_statement
+from ledger_service.proofs.verify import verify_bundle
+from tests.proofs.context_world import OSMANTHUS, PLUM, ContextWorld
+from tests.proofs.test_export_offline import run_offline
+from tests.proofs.test_tamper import tamper_all
+
+NEW_KINDS = sorted(
+    {f"timebank_{k}" for k in ("minted", "redeemed", "donated", "granted", "rewarded", "deducted",
+                               "catalog_item", "proxy_set", "elderly_set", "fee_terms", "fee_discount")}
+    | {f"funds_{k}" for k in ("fund_created", "earmark_opened", "project_opened", "donation", "from_revenue",
+                              "disbursement", "acceptance", "returned", "refund")}
+    | {f"goods_{k}" for k in ("item_registered", "donated", "requested", "transferred", "distributed")}
+)  # fmt: skip
+
+
+def _entry_steps(verdict: Any, check: str) -> int:
+    return sum(1 for s in verdict.steps if s.check == check and s.status == "pass")
+
+
+@pytest.mark.parametrize("slug", [OSMANTHUS, PLUM])
+def test_statementBundle_withTimebankFundsAndGoods_verifiesEveryEntry(
+    context_world: ContextWorld, slug: str
+) -> None:
+    w = context_world
+    verdict = verify_bundle(w.statement_bundles[slug], w.root)
+    assert verdict.ok, verdict.failed
+    entries = w.statement(slug)["entries"]
+    assert _entry_steps(verdict, "entry.event") == len(entries)
+    kinds = {e["kind"] for e in entries}
+    if slug == OSMANTHUS:
+        assert set(NEW_KINDS) <= kinds
+    else:
+        assert "goods_received" in kinds
+
+
+@pytest.mark.parametrize("slug", [OSMANTHUS, PLUM])
+def test_everyEntry_cutOutOfTheStatementBundle_verifiesAlone(context_world: ContextWorld, slug: str) -> None:
+    w = context_world
+    failed = []
+    for i, e in enumerate(w.statement(slug)["entries"]):
+        for limit in (bundles.ENTRY_BUNDLE_LIMIT, None):
+            verdict = verify_bundle(
+                bundles.derive_entry_bundle(w.statement_bundles[slug], i, limit=limit), w.root
+            )
+            if not verdict.ok:
+                failed.append((i, e["kind"], limit, verdict.failed))
+    assert failed == []
+
+
+@pytest.mark.parametrize("slug,kind", [(OSMANTHUS, k) for k in NEW_KINDS] + [(PLUM, "goods_received")])
+def test_entryBundle_ofEachKind_everyFieldTampered_failsAtItsStep(
+    context_world: ContextWorld, slug: str, kind: str
+) -> None:
+    w = context_world
+    index = w.index_of(slug, kind=kind)
+    b = bundles.derive_entry_bundle(w.statement_bundles[slug], index, limit=None)
+    tried, wrong = tamper_all(b, w.root, exhaustive=False)
+    assert tried > 15
+    assert wrong == []
+
+
+def test_blockDatedSetUps_provedWithTheCommunitysTimeZone(context_world: ContextWorld) -> None:
+    """A fund, earmark, project or goods item has no business date: its entry is dated by its block
+    in the community's calendar, and its entry bundle carries the registration that proves it."""
+    w = context_world
+    for kind in (
+        "funds_fund_created",
+        "funds_earmark_opened",
+        "funds_project_opened",
+        "goods_item_registered",
+    ):
+        index = w.index_of(OSMANTHUS, kind=kind)
+        b = bundles.derive_entry_bundle(w.statement_bundles[OSMANTHUS], index, limit=None)
+        assert "community" in b["context"], kind
+        assert verify_bundle(b, w.root).ok
+        b["entries"][0]["entry"]["business_date"] = "2026-03-03"  # a day off
+        assert verify_bundle(b, w.root).failed.check in ("entry.event", "entry.inclusion")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "match,field,value",
+    [
+        ({"kind": "timebank_redeemed", "category": "health_check"}, "provider", "0x" + "ab" * 32),
+        ({"kind": "timebank_redeemed", "category": "health_check"}, "item", "0x" + "cd" * 32),
+        ({"kind": "timebank_minted", "by_signature": True}, "actor", "0x" + "11" * 20),
+        ({"kind": "timebank_minted"}, "beneficiary", "0x" + "22" * 20),
+    ],
+)
+def test_whatThePublicEntryLeavesOut_isRefusedWhenPublished(
+    context_world: ContextWorld, match: dict[str, Any], field: str, value: str
+) -> None:
+    w = context_world
+    index = w.index_of(OSMANTHUS, **match)
+    b = bundles.derive_entry_bundle(w.statement_bundles[OSMANTHUS], index, limit=None)
+    b.pop("statement")  # check the entry against its event, not only against the anchored hash
+    entry = b["entries"][0]["entry"]
+    assert field not in entry
+    entry[field] = value
+    failed = verify_bundle(b, w.root).failed
+    assert failed is not None and failed.check == "entry.event"
+    assert f"{field}={value!r} is not in the event" in failed.detail
+
+
+def _bump(*path: str) -> Any:
+    def change(s: dict[str, Any]) -> None:
+        *keys, last = path
+        for k in keys:
+            s = s[k]
+        s[last] = s[last] + 1
+
+    return change
+
+
+def _first_payment(s: dict[str, Any]) -> dict[str, Any]:
+    return next(p for p in s["funds_projects"].values() if p["payments"])
+
+
+@pytest.mark.parametrize(
+    "change,named",
+    [
+        (_bump("timebank", "minted"), "timebank.minted"),
+        (_bump("timebank", "redeemed"), "timebank.redeemed"),
+        (_bump("timebank", "rewarded"), "timebank.rewarded"),
+        (_bump("timebank", "deducted"), "timebank.deducted"),
+        (_bump("funds", "public_welfare", "general", "donated"), "funds.public_welfare.general.donated"),
+        (_bump("funds", "public_welfare", "general", "opening"), "funds.public_welfare.general.closing"),
+        (_bump("funds", "public_welfare", "general", "disbursed"), "funds.public_welfare.general.disbursed"),
+        (_bump("funds", "public_welfare", "general", "refunded"), "funds.public_welfare.general.refunded"),
+        (_bump("funds", "public_welfare", "general", "returned"), "funds.public_welfare.general.returned"),
+        (lambda s: s["funds"]["public_welfare"].clear(), "has no line"),
+        (lambda s: s["funds_sources"]["public_welfare"]["by_donor_type"].update(company=1), "funds_sources"),
+        (lambda s: s["funds_grants"][0].update(matches=False), "funds_grants"),
+        (lambda s: s["flags"].append("funds_grant_formula_mismatch"), "funds_grant_formula_mismatch flag"),
+        (lambda s: s["flags"].append("funds_negative_balance"), "funds_negative_balance flag"),
+        (lambda s: _first_payment(s).update(paid=1), ".paid"),
+        (lambda s: _first_payment(s)["payments"].pop(), ".payments"),
+        (_bump("goods", "winter_coat", "donated"), "goods.winter_coat.donated"),
+        (_bump("goods", "winter_coat", "distributed"), "goods.winter_coat.distributed"),
+        (_bump("goods", "winter_coat", "closing"), "goods.winter_coat.closing"),
+        (lambda s: s["goods"].clear(), "goods.winter_coat moved in the period but has no line"),
+        (lambda s: s["flags"].append("goods_negative_stock"), "goods_negative_stock flag"),
+        (lambda s: s["entries"].append({**s["entries"][-1], "kind": "funds_gift"}), "unknown kind"),
+    ],
+)
+def test_contextTotals_anyNumberThatDoesNotFollow_isNamed(
+    context_world: ContextWorld, change: Any, named: str
+) -> None:
+    statement = copy.deepcopy(context_world.statement(OSMANTHUS))
+    assert recompute_statement(statement) == []
+    change(statement)
+    problems = recompute_statement(statement)
+    assert any(named in p for p in problems), problems
+
+
+def test_receivedGoods_recompute_inTheReceiversStatement(context_world: ContextWorld) -> None:
+    statement = copy.deepcopy(context_world.statement(PLUM))
+    assert recompute_statement(statement) == []
+    statement["goods"]["winter_coat"]["received"] += 1
+    assert any("goods.winter_coat.received" in p for p in recompute_statement(statement))
+
+
+def test_revenueTotals_ignoreFundsAndTimebankFields(context_world: ContextWorld) -> None:
+    """Funds entries carry a ``source`` number and fee discounts a revenue seq: neither may leak
+    into income by source or the reversal checks of the revenue part."""
+    s = context_world.statement(OSMANTHUS)
+    assert any(e["kind"].startswith("funds_") and "source" in e for e in s["entries"])
+    assert all(isinstance(k, str) and not k.isdigit() for k in s["income"]["by_source"])
+    assert recompute_statement(s) == []
+
+
+def test_auditExport_ofAFundsAndTimebankCommunity_verifiesOffline(
+    context_world: ContextWorld, tmp_path: Path
+) -> None:
+    """The folder an auditor takes away, checked by the verifier copied into it, in a process that
+    cannot open a connection and cannot borrow a module from this checkout."""
+    w = context_world
+    result = export_period(w.svc, OSMANTHUS, "2026Q1", tmp_path / "audit")
+    done = run_offline(
+        result.directory, "bundle.json", "--trust-root", "trust-root.json",
+        "--expect-trust-root-sha256", result.trust_root_hash, "--statement", "statement.json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "VERIFIED" in done.stdout and "FAIL" not in done.stdout
+    assert "time-bank minutes, fund and goods movements" in done.stdout
