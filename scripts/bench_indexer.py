@@ -24,6 +24,7 @@ from ledger_service.chain.node import free_port
 from ledger_service.communities.commands import add_community
 from ledger_service.core.config import Settings
 from ledger_service.db.session import Database
+from ledger_service.indexer import registry as indexer_registry
 from ledger_service.indexer.registry import registry
 from ledger_service.indexer.streamer import Indexer
 from ledger_service.indexer.tables import ChainRecord
@@ -104,13 +105,24 @@ def run(out_dir: Path) -> dict[str, Any]:
             results["web3_get_logs_decode_only"] = _web3_baseline(svc)
             results["ours_sqlite"] = _index_into(svc, f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
             results["ours_postgresql"] = _pg(svc)
+            # the previous PostgreSQL path, side by side: every flush row by row (executemany)
+            bulk_from = indexer_registry._COPY_FROM
+            indexer_registry._COPY_FROM = 10**9
+            try:
+                results["ours_postgresql_row_by_row"] = _pg(svc)
+            finally:
+                indexer_registry._COPY_FROM = bulk_from
         finally:
             svc.close()
     base = results["web3_get_logs_decode_only"]["events_per_s"]
     rows = [("web3 `ContractEvent.get_logs` (decode only, no SQL)", results["web3_get_logs_decode_only"])]
     rows.append(("ours → SQLite (decode + handlers + insert + cursor)", results["ours_sqlite"]))
     if results["ours_postgresql"]:
-        rows.append(("ours → PostgreSQL", results["ours_postgresql"]))
+        rows.append(("ours → PostgreSQL (COPY from 200 rows a table)", results["ours_postgresql"]))
+    if results["ours_postgresql_row_by_row"]:
+        rows.append(
+            ("ours → PostgreSQL, row by row (the previous path)", results["ours_postgresql_row_by_row"])
+        )
     md = [
         f"Indexer: {EVENTS:,} IncomeRecorded events (batches of {BATCH}), chain height {height}; "
         "command `python -m scripts.bench_indexer`.",

@@ -73,7 +73,9 @@ class Batch:
             if not rows:
                 continue
             columns = tuple(rows[0])
-            if dialect in ("sqlite", "postgresql"):
+            if dialect == "postgresql" and len(rows) >= _COPY_FROM:
+                self._copy_insert(table.name, columns, rows)
+            elif dialect in ("sqlite", "postgresql"):
                 sql = _insert_sql(dialect, table.name, columns)
                 self.conn.exec_driver_sql(sql, [tuple(r[c] for c in columns) for r in rows])
             else:  # pragma: no cover - other dialects go through SQLAlchemy
@@ -82,6 +84,28 @@ class Batch:
             n += len(rows)
         self.rows.clear()
         return n
+
+
+    def _copy_insert(self, table: str, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+        """Many rows into PostgreSQL: ``COPY`` into a temporary table of just these columns, then
+        one ``INSERT ... SELECT ... ON CONFLICT DO NOTHING`` (psycopg's ``executemany`` still runs
+        one statement per row on the server; it was most of the indexer's time on PostgreSQL)."""
+        stage, cols = f"_stage_{table}", ", ".join(columns)
+        raw = self.conn.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {stage}")
+            cur.execute(
+                f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA"
+            )
+            with cur.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row(tuple(r[c] for c in columns))
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} ON CONFLICT DO NOTHING")
+
+
+#: From this many rows of one table in one flush, PostgreSQL gets them by ``COPY``.
+_COPY_FROM = 200
 
 
 @lru_cache(maxsize=256)
