@@ -63,3 +63,30 @@ def test_storageSlots_matchTheCompilersLayout() -> None:
     }
     assert layout["_balanceWords"] == BALANCE_WORDS_SLOT
     assert layout["_bucketIds"] == BUCKET_IDS_SLOT
+
+
+def test_constantsTheVerifierSpellsOut_matchTheServices() -> None:
+    """The verifier re-states a few of the contexts' constants instead of importing their
+    (database-bound) packages; they must stay the same."""
+    from ledger_service.funds import encoding as funds_encoding
+    from ledger_service.proofs import funds as proofs_funds
+    from ledger_service.proofs import timebank as proofs_timebank
+    from ledger_service.proofs.common import label
+    from ledger_service.timebank import encoding as timebank_encoding
+
+    assert proofs_funds.DONOR_TYPES == funds_encoding.DONOR_TYPES
+    assert proofs_funds.FORMULAS == funds_encoding.FORMULAS
+    for kind in funds_encoding.FORMULAS:
+        for rate, units in ((50, 2_700_000), (2_000, 500), (7, 333), (1, 99)):
+            assert proofs_funds.formula_expected(kind, rate, units) == funds_encoding.formula_expected(
+                kind, rate, units
+            )
+    assert proofs_timebank.HEALTH_CATEGORY == timebank_encoding.HEALTH_CATEGORY
+    for raw in (
+        b"haircut".ljust(16, b"\0"),
+        b"\xff" * 32,
+        b"\0" * 16,
+        b"a\0b".ljust(16, b"\0"),
+        "理发".encode(),
+    ):
+        assert label(raw) == timebank_encoding.label(raw)
