@@ -42,6 +42,7 @@ VERIFIER_MODULES = (
     "proofs/common.py",
     "proofs/timebank.py",
     "proofs/funds.py",
+    "proofs/governance.py",
     "proofs/trust_root.py",
     "statements/__init__.py",
     "statements/canonical.py",

@@ -11,7 +11,9 @@ Two scopes, one format (``civic-ledger/proof-bundle@1``)::
     statement     the closed statement's canonical JSON text (its UTF-8 bytes are what was hashed)
     entries       statement scope: [{"index", "receipt", "log"}] — one per statement entry
                   entry scope:     [{"index", "receipt", "log", "entry": {…}, "inclusion": ["0x…"]}]
-    context       {"community": log, "policies": {"<version>": log}, "incomes": {"<seq>": log}}
+    context       {"community": log, "policies": {"<version>": log}, "incomes": {"<seq>": log},
+                   "votes": [log, …] (statement scope: the published owners' votes, in order),
+                   "decision_types": {"<type>": log} (a community's own types those votes use)}
     balances      [{"block", "account_proof", "storage": {"0x<slot>": [nodes]}, "buckets": {bucket: fen}}]
 
 * Headers are the RLP the chain hashed, with the node's hash beside it (on QBFT the hash Besu
@@ -81,6 +83,8 @@ __all__ = [
     "statement_bundle",
 ]
 
+#: A community's own decision types are numbered from here (the statute's are 1..5).
+_FIRST_CUSTOM_TYPE = 16
 #: A single entry's bundle stays within this many bytes (compact JSON).
 ENTRY_BUNDLE_LIMIT = 10_000
 OWNERS_COMMON = "owners_common"
@@ -265,6 +269,10 @@ class _Closed:
     community_at: tuple[int, int]
     policies_at: dict[int, tuple[int, int]]
     incomes_at: dict[int, tuple[int, int]]
+    #: the owners' votes the statement publishes, in its order, and the community's own decision
+    #: types they use (type -> the log that defined it)
+    votes_at: list[tuple[int, int]] = field(default_factory=list)
+    decision_types_at: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def _load_closed(svc: LedgerService, slug: str, label: str) -> _Closed:
@@ -315,6 +323,7 @@ def _load_closed(svc: LedgerService, slug: str, label: str) -> _Closed:
                 )
             )
         }
+        votes_at, types_at = _governance_at(conn, community.id, served.statement, anchor.as_of_block)
     return _Closed(
         slug,
         period.label,
@@ -327,7 +336,51 @@ def _load_closed(svc: LedgerService, slug: str, label: str) -> _Closed:
         (community.block_number, community.log_index),
         policies,
         incomes,
+        votes_at,
+        types_at,
     )
+
+
+def _governance_at(
+    conn: Any, community_id: str, statement: Mapping[str, Any], as_of_block: int
+) -> tuple[list[tuple[int, int]], dict[int, tuple[int, int]]]:
+    """Chain positions of the owners' votes the statement publishes (in its order) and of the
+    definitions of the community's own decision types among them."""
+    from sqlalchemy import select
+
+    from ledger_service.governance.tables import GovernanceDecisionType, GovernanceVote
+
+    published = (statement.get("governance") or {}).get("votes") or []
+    if not published:
+        return [], {}
+    rows = {
+        int(r.proposal_id): r
+        for r in conn.execute(
+            select(GovernanceVote.__table__).where(
+                GovernanceVote.community == community_id,
+                GovernanceVote.block_number <= as_of_block,
+                GovernanceVote.proposal_id.in_([int(v["proposal_id"]) for v in published]),
+            )
+        )
+    }
+    missing = [v["proposal_id"] for v in published if int(v["proposal_id"]) not in rows]
+    if missing:
+        raise BundleError(f"the index has no vote for proposals {missing}; rebuild the index")
+    votes = [rows[int(v["proposal_id"])] for v in published]
+    custom = {int(r.decision_type) for r in votes if int(r.decision_type) >= _FIRST_CUSTOM_TYPE}
+    types = {
+        int(r.decision_type): (r.block_number, r.log_index)
+        for r in conn.execute(
+            select(GovernanceDecisionType.__table__)
+            .where(
+                GovernanceDecisionType.community == community_id,
+                GovernanceDecisionType.block_number <= as_of_block,
+                GovernanceDecisionType.decision_type.in_(custom or {-1}),
+            )
+            .order_by(GovernanceDecisionType.block_number, GovernanceDecisionType.log_index)
+        )
+    }  # the latest definition of each type as of the statement wins, as in the statement
+    return [(r.block_number, r.log_index) for r in votes], types
 
 
 def _envelope(svc: LedgerService, closed: _Closed, scope: str, validators: Sequence[str]) -> dict[str, Any]:
@@ -444,6 +497,11 @@ def statement_bundle(
         parts.transaction(*map(int, ref.split("/")))
     in_bundle = {(e["block_number"], e["log_index"]) for e in closed.statement["entries"]}
     context = _context(parts, closed, closed.statement["entries"], in_bundle=in_bundle, community=True)
+    if closed.votes_at:
+        context["votes"] = [parts.log(b, i) for b, i in closed.votes_at]
+    if closed.decision_types_at:
+        types = sorted(closed.decision_types_at.items())
+        context["decision_types"] = {str(t): parts.log(*at) for t, at in types}
     attestations = [parts.log(b, i) for b, i in closed.attestations]
     state = _balances(parts, svc, closed) if balances else []
     bundle.update(

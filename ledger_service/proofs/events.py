@@ -61,6 +61,10 @@ def _spec(contract: str, name: str, *inputs: str) -> EventSpec:
     return EventSpec(contract, name, tuple(parsed))
 
 
+#: ``Governance.Rule`` and ``Governance.Tally`` as canonical ABI tuples.
+_RULE = "(uint8,uint8,uint8,uint8,bool,bool,bool,bool)"
+_TALLY = "(uint64,uint64,uint64,uint64,uint32,uint32,uint32,uint32)"
+
 EVENTS: tuple[EventSpec, ...] = (
     _spec(
         "RevenueLedger", "PolicyActivated",
@@ -236,6 +240,16 @@ EVENTS: tuple[EventSpec, ...] = (
         "Goods", "GoodsDistributed",
         "bytes32 indexed community", "uint64 seq", "bytes32 item", "uint64 quantity", "bytes32 purpose",
         "uint32 businessDate", "bytes32 evidenceHash", "address by",
+    ),
+    _spec(
+        "Governance", "VoteRecorded",
+        "bytes32 indexed community", "uint256 proposalId", "uint8 decisionType", f"{_RULE} rule",
+        f"{_TALLY} tally", "bytes32 ballotHash", "bool quorumMet", "bool passed", "address recorder",
+    ),
+    _spec(
+        "Governance", "DecisionTypeDefined",
+        "bytes32 indexed community", "uint8 decisionType", "bytes32 label", f"{_RULE} rule",
+        "uint256 proposalId",
     ),
     _spec(
         "AuditAnchor", "StatementAnchored",

@@ -13,6 +13,7 @@ that fails, so the verdict says exactly which step failed and why:
 6. the statement (when carried): SHA-256 equals the anchored hash, it matches its anchor and the
    trust root, and its totals follow from its entries;
 7. context logs (the community's registration, policies, reversed incomes) an entry depends on;
+   and each owners' vote the statement publishes, rebuilt from its ``VoteRecorded`` log;
 8. every entry: its log is the right event from the trust root's RevenueLedger, TimeBank, Funds
    or Goods at the entry's block, transaction and log index (a goods transfer to this community
    is its "received" entry); the decoded event equals the entry; and (entry bundles) its
@@ -40,6 +41,7 @@ from typing import Any
 
 import rlp
 
+from ledger_service.proofs.common import block_local_date
 from ledger_service.proofs.entries import (
     ENTRY_CONTRACTS,
     EntryContext,
@@ -65,6 +67,7 @@ from ledger_service.proofs.eth import (
     storage_from_proof,
 )
 from ledger_service.proofs.events import EventSpec, decode_log
+from ledger_service.proofs.governance import describe_rule, vote_json
 from ledger_service.proofs.trust_root import TrustRootError, check_trust_root, trust_root_hash
 from ledger_service.statements.merkle import entry_leaf, leaf_hash, verify_inclusion
 from ledger_service.statements.periods import day_number, parse_period
@@ -233,6 +236,7 @@ class _Verifier:
             self.check_statement_file()
             self.check_statement()
             self.check_context()
+            self.check_votes()
             self.check_entries()
             self.check_balances()
         except _Stop:
@@ -592,6 +596,61 @@ class _Verifier:
                     raise _Fail(f"the log is income #{a['seq']}, not #{seq}")
                 self.ctx.income_sources[int(a["seq"])] = read_text(a["source"])
                 d.append(f"source {read_text(a['source'])}")
+
+    def check_votes(self) -> None:
+        """The owners' votes a statement publishes, each rebuilt from its proved ``VoteRecorded``
+        log (``proofs/governance.py``); the community's own decision types from their
+        ``DecisionTypeDefined`` logs."""
+        ctx = self.b.get("context") or {}
+        names: dict[int, str] = {}
+        for key, where in sorted((ctx.get("decision_types") or {}).items()):
+            with self.step("context.decision_type", f"context: decision type {key}") as d:
+                proved = self._log(where, "Governance", f"decision type {key}")
+                a = proved.args
+                if proved.spec.name != "DecisionTypeDefined" or a["community"] != self.community_id:
+                    raise _Fail(f"the log is not this community's DecisionTypeDefined ({proved.spec.name})")
+                if str(a["decisionType"]) != key:
+                    raise _Fail(f"the log defines type {a['decisionType']}, not {key}")
+                if _ref(proved.ref, "decision type")[0] > self.anchor["as_of_block"]:
+                    raise _Fail("it was defined after the statement's as-of block")
+                names[int(a["decisionType"])] = read_text(a["label"])
+                d.append(f"{read_text(a['label'])}: {describe_rule(a['rule'])}")
+        logs = ctx.get("votes") or []
+        if self.statement is None or self.b.get("scope") != "statement":
+            return  # an entry bundle proves one entry, not the statement's governance part
+        published = (self.statement.get("governance") or {}).get("votes") or []
+        with self.step("statement.votes", "statement: each owners' vote it publishes has its log") as d:
+            if not isinstance(logs, list) or len(logs) != len(published):
+                raise _Fail(
+                    f"the statement publishes {len(published)} vote(s), "
+                    f"the bundle proves {len(logs) if isinstance(logs, list) else 'no list of'} log(s)"
+                )
+            d.append(f"{len(published)} vote(s)")
+        for i, (where, vote) in enumerate(zip(logs, published, strict=True)):
+            label = f"owners' vote {i + 1} (proposal {vote.get('proposal_id')})"
+            with self.step("context.vote", f"{label}: equals its VoteRecorded log") as d:
+                proved = self._log(where, "Governance", label)
+                a = proved.args
+                if proved.spec.name != "VoteRecorded" or a["community"] != self.community_id:
+                    raise _Fail(f"the log is not this community's VoteRecorded ({proved.spec.name})")
+                block = _ref(proved.ref, label)[0]
+                if block > self.anchor["as_of_block"]:
+                    raise _Fail(f"block {block} is after the statement's as-of block")
+                notes: list[str] = []
+                try:
+                    day = block_local_date(self.ctx, self.headers[block].timestamp, vote, notes)
+                    want = vote_json(a, names, day)
+                except MissingContext as e:
+                    raise _Fail(f"cannot rebuild the vote: {e}") from None
+                diffs = entry_differences(want, vote)
+                if diffs:
+                    raise _Fail("; ".join(diffs))
+                d.append(
+                    f"{want['decision_type']}: turnout {want['turnout_area']} of area / "
+                    f"{want['turnout_units']} of units, yes {want['yes_area_share']} / "
+                    f"{want['yes_units_share']}, {'passed' if want['passed'] else 'failed'}"
+                )
+                d.extend(notes)
 
     def _first_log_index(self, block: int, index: int) -> int | None:
         """The block-level index of the first log of transaction ``index``, when every earlier

@@ -11,7 +11,8 @@ with a formula and a campaign share; money from revenue; a part and a final paym
 representatives' acceptance; unspent money returned; a donor refunded); goods (an item, a donation,
 a transfer to plum on plum's request, a distribution). ``plum``: a policy, income and a spend, and
 goods: its request, the coats received, a distribution, and rice bags registered that osmanthus asks
-for.
+for; its own decision type (a renovation needs 2/3 of all households) and two owners' votes under
+it, 133 of 200 failing and 134 passing.
 
 The ``context_world`` fixture is registered for the package in ``tests/proofs/conftest.py``.
 """
@@ -197,6 +198,38 @@ def _goods(svc: LedgerService) -> None:
     funds.request_goods(svc, OSMANTHUS, "REQ-2", PLUM, "rice_bag", 20, day, signer=ko)
 
 
+def _votes(svc: LedgerService, facts: dict[str, Any]) -> None:
+    """Plum's owners vote twice on a renovation under their own decision type, defined through the
+    process (at least 2/3 of all households): 133 of 200 fails, 134 passes. On 2026-03-20."""
+    from ledger_service.governance import commands as gov
+    from ledger_service.governance.rules import Rule
+    from ledger_service.governance.signing import sign_approval
+
+    set_date(svc, D(2026, 3, 20))
+    domain = gov.domain(svc)
+    members = [svc.account(key_label(PLUM, "member", n)) for n in (1, 2)]
+
+    def approve_by_members(pid: int) -> None:
+        for m in members:
+            a = gov.approval_request(svc, PLUM, pid)
+            gov.relay_signature(svc, PLUM, a, m.address, sign_approval(m, domain, a))
+
+    rule = Rule(0, 0, 2, 3, True, True, False, True)
+    committee = key_label(PLUM, "committee")
+    define = gov.propose_decision_type(svc, PLUM, 16, "renovation_2_3_all", rule, signer=committee)
+    approve_by_members(define)
+    admin = key_label(PLUM, "admin")
+    gov.define_decision_type(svc, PLUM, define, 16, "renovation_2_3_all", rule, signer=admin)
+    facts["votes"] = []
+    for yes in (133, 134):
+        pid = gov.propose_spend(svc, PLUM, "operations", 100 * YUAN, f"RENO-{yes}", evidence="renovation",
+                                decision_type=16, signer=key_label(PLUM, "accountant"))  # fmt: skip
+        result = gov.record_vote(
+            svc, PLUM, pid, gov.Tally(0, 0, 0, 200, 171, yes), f"ballots {yes}", signer=committee
+        )
+        facts["votes"].append((pid, yes, result["passed"]))
+
+
 def build_context_world(svc: LedgerService) -> dict[str, Any]:
     """Write the world into ``svc`` (a fresh service whose chain starts on 2026-01-01) and close
     Q1 for both communities on 2026-04-02. Returns facts about what was written."""
@@ -210,6 +243,7 @@ def build_context_world(svc: LedgerService) -> dict[str, Any]:
     _timebank(svc, facts)
     _funds(svc, facts)
     _goods(svc)
+    _votes(svc, facts)
     set_date(svc, D(2026, 4, 2))
     for slug in (OSMANTHUS, PLUM):
         close_period(svc, slug, Q1, signer=key_label(slug, "accountant"))

@@ -204,3 +204,75 @@ def test_auditExport_ofAFundsAndTimebankCommunity_verifiesOffline(
     assert done.returncode == 0, done.stdout + done.stderr
     assert "VERIFIED" in done.stdout and "FAIL" not in done.stdout
     assert "time-bank minutes, fund and goods movements" in done.stdout
+
+
+# -- owners' votes -------------------------------------------------------------------------------------
+
+
+def test_ownersVotes_inTheStatement_areEachProvedByTheirLog(context_world: ContextWorld) -> None:
+    """Plum publishes two votes under its own decision type, 133 of 200 failing and 134 passing:
+    the statement bundle proves each (and the type's definition) and the verdict says so."""
+    w = context_world
+    published = w.statement(PLUM)["governance"]["votes"]
+    assert [(v["yes_units"], v["passed"], v["decision_type"]) for v in published] == [
+        (133, False, "renovation_2_3_all"),
+        (134, True, "renovation_2_3_all"),
+    ]
+    verdict = verify_bundle(w.statement_bundles[PLUM], w.root)
+    assert verdict.ok, verdict.failed
+    steps = {s.check: s for s in verdict.steps if s.status == "pass"}
+    assert _entry_steps(verdict, "context.vote") == 2
+    assert "renovation_2_3_all" in steps["context.decision_type"].detail
+    assert "2 vote(s)" in steps["statement.votes"].detail
+
+
+def test_ownersVotes_everyFieldOfTheirProof_tampered_failsAtItsStep(context_world: ContextWorld) -> None:
+    w = context_world
+    b = w.statement_bundles[PLUM]
+    tried, wrong = tamper_all(b, w.root, exhaustive=False, keep=lambda path: path[:2] in (
+        ("context", "votes"), ("context", "decision_types")))  # fmt: skip
+    assert tried >= 6  # receipt and log of two votes and of the type's definition
+    assert wrong == []
+
+
+def test_ownersVotes_aLogMissingOrSwapped_fails(context_world: ContextWorld) -> None:
+    w = context_world
+    b = copy.deepcopy(w.statement_bundles[PLUM])
+    b["context"]["votes"].reverse()  # each published vote against the other vote's log
+    failed = verify_bundle(b, w.root).failed
+    assert failed is not None and failed.check == "context.vote"
+    assert "yes_units=133 but the event says 134" in failed.detail
+    b["context"]["votes"].pop()
+    failed = verify_bundle(b, w.root).failed
+    assert failed is not None and failed.check == "statement.votes"
+    b["context"].pop("decision_types")
+    b["context"]["votes"] = copy.deepcopy(w.statement_bundles[PLUM]["context"]["votes"])
+    failed = verify_bundle(b, w.root).failed
+    assert failed is not None and failed.check == "context.vote" and "decision type 16" in failed.detail
+
+
+def test_ownersVotes_anyPublishedFieldTheChainDidNotRecord_isNamed(context_world: ContextWorld) -> None:
+    """The vote each log gives, field by field, against what the statement publishes: every field
+    changed on its own is named."""
+    from ledger_service.proofs.entries import entry_differences
+    from ledger_service.proofs.eth import decode_receipt
+    from ledger_service.proofs.events import decode_log
+    from ledger_service.proofs.governance import vote_json
+
+    w = context_world
+    b = w.statement_bundles[PLUM]
+    for where, vote in zip(b["context"]["votes"], w.statement(PLUM)["governance"]["votes"], strict=True):
+        receipt = decode_receipt(bytes.fromhex(b["receipts"][where["receipt"]]["receipt"][2:]))
+        _, args = decode_log("Governance", receipt.logs[where["log"]])
+        want = vote_json(args, {16: "renovation_2_3_all"}, vote["recorded_on"])
+        assert entry_differences(want, vote) == []
+        for key, value in vote.items():
+            changed = dict(vote)
+            changed[key] = (
+                (not value)
+                if isinstance(value, bool)
+                else value + 1
+                if isinstance(value, int)
+                else value + "x"
+            )
+            assert any(d.startswith(f"{key}=") for d in entry_differences(want, changed)), key

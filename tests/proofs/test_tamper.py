@@ -91,9 +91,13 @@ def expected_check(bundle: dict[str, Any], path: Path) -> str:
     if head in simple:
         return simple[head]
     if head == "context":
-        return {"community": "context.community", "policies": "context.policy", "incomes": "context.income"}[
-            path[1]
-        ]
+        return {
+            "community": "context.community",
+            "policies": "context.policy",
+            "incomes": "context.income",
+            "votes": "context.vote",
+            "decision_types": "context.decision_type",
+        }[path[1]]
     assert head == "entries", path
     item = bundle["entries"][path[1]]
     field = path[2]
