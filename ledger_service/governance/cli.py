@@ -362,6 +362,8 @@ def approve(
             )
             who, sig = gov.sign_with_keystore(keystore, password, gov.domain(svc), approval)
         elif signature is not None and member is not None:
+            if expiry is None:  # a recomputed expiry would never be the one the wallet signed
+                raise InvalidInput("with --signature, give --expiry as printed by --request")
             who = member
             try:
                 sig = bytes.fromhex(signature.removeprefix("0x"))

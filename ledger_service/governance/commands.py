@@ -448,8 +448,10 @@ def relay_signature(
         raise InvalidInput("the signature is malformed (65 bytes r, s, v expected)") from None
     if signer.lower() != member.lower():
         raise InvalidInput(
-            f"the signature is {signer}'s, not {to_checksum_address(member)}'s, over this approval of "
-            f"proposal #{approval.proposal_id}"
+            f"the signature is {signer}'s, not {to_checksum_address(member)}'s, over this "
+            f"{'approval' if approval.approve else 'rejection'} of proposal #{approval.proposal_id} "
+            f"expiring at {approval.expiry}: a wallet must sign exactly the request printed by "
+            "`approve --request` (and --reject, if rejecting), passed back with the same --expiry"
         )
     account = svc.account(relayer) if relayer else svc.operator
     return transact(
