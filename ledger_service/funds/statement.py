@@ -128,10 +128,14 @@ def sources_by_donor_type(rows: Iterable[Any], period: Period) -> dict[str, dict
 
 
 def projects(rows: Iterable[Any], period: Period) -> dict[str, dict[str, Any]]:
-    """Every project opened by the period's end, with every payment and return of the period."""
+    """Every project opened by the period's end, with every payment and return of the period; and
+    a project opened after the period's end that a payment dated inside it pays (the chain takes a
+    payment dated back to an open period)."""
+    rows = list(rows)
+    paid_in_period = {r.project for r in rows if r.kind == "disbursement" and _in(r, period)}
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
-        if r.business_date > period.end:
+        if r.business_date > period.end and not (r.kind == "project_opened" and r.project in paid_in_period):
             continue
         if r.kind == "project_opened":
             out[r.project] = {

@@ -25,6 +25,7 @@ __all__ = [
     "opt_addr",
     "opt_label",
     "read_text",
+    "same",
 ]
 
 OWNERS_COMMON = "owners_common"
@@ -54,6 +55,17 @@ class EntryContext:
         if version not in self.policies:
             raise MissingContext(f"policy version {version} (its PolicyActivated log is not in the bundle)")
         return self.policies[version]
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal, and of the same JSON types all the way down (``True`` is not ``1`` here)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 def hex0x(b: bytes) -> str:
@@ -100,16 +112,17 @@ def block_local_date(
 ) -> str:
     """The community's local date of a block, for entries dated by their block (policies, funds
     and goods set-ups). Without the community's registration in the bundle, the ``given`` entry's
-    date is accepted when it lies within ±14 hours of the block (every UTC offset), with a note."""
+    date is accepted when some offset a community can have (UTC−12:00 to UTC+14:00, as
+    ``CommunityRoles`` allows) gives it, with a note."""
     if ctx.utc_offset_minutes is not None:
         return dt.datetime.fromtimestamp(timestamp + ctx.utc_offset_minutes * 60, dt.UTC).date().isoformat()
-    earliest = dt.datetime.fromtimestamp(timestamp - 14 * 3600, dt.UTC).date().isoformat()
+    earliest = dt.datetime.fromtimestamp(timestamp - 12 * 3600, dt.UTC).date().isoformat()
     latest = dt.datetime.fromtimestamp(timestamp + 14 * 3600, dt.UTC).date().isoformat()
     stated = given.get("business_date") if given is not None else None
     if not isinstance(stated, str) or not earliest <= stated <= latest:
         raise MissingContext(
             "the community's time zone (its CommunityRegistered log is not in the bundle), and the "
-            f"date {stated!r} is not within ±14 hours of the block"
+            f"date {stated!r} is not the block's date at any offset from UTC−12:00 to UTC+14:00"
         )
-    notes.append("business date within ±14 h of the block; the time zone is not proved here")
+    notes.append("business date within UTC−12:00..+14:00 of the block; the time zone is not proved here")
     return stated

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ledger_service.proofs.common import addr, hex0x, label, opt_label
+from ledger_service.proofs.common import addr, hex0x, label, opt_label, same
 
 __all__ = [
     "BLOCK_DATED",
@@ -276,7 +276,7 @@ _OUTFLOWS = ("disbursed", "refunded")
 
 
 def _check(problems: list[str], what: str, stated: Any, computed: Any) -> None:
-    if stated != computed:
+    if not same(stated, computed):
         problems.append(f"{what} is {stated!r} but the entries give {computed!r}")
 
 
@@ -312,6 +312,11 @@ def recompute_funds(statement: Mapping[str, Any], entries: list[Mapping[str, Any
     flags = set(statement.get("flags") or [])
     _check(problems, "the funds_negative_balance flag", "funds_negative_balance" in flags, negative)
 
+    # With any funds entry the community has funds rows, and the statement carries every part.
+    parts = ("funds_sources", "funds_grants", "funds_projects", "funds_traceability")
+    if funds and any(k not in statement for k in parts):
+        missing = ", ".join(k for k in parts if k not in statement)
+        problems.append(f"the statement has funds entries but no {missing}")
     if "funds_sources" in statement:
         sources: dict[str, dict[str, Any]] = {}
         for e in funds:
@@ -334,8 +339,6 @@ def recompute_funds(statement: Mapping[str, Any], entries: list[Mapping[str, Any
                 line[e["kind"].removeprefix("funds_")] += e["amount"]
             line["total"] += e["amount"]
         _check(problems, "funds_sources", statement["funds_sources"], sources)
-    elif any(e["kind"] in _FLOW_OF for e in funds):
-        problems.append("the statement has funds entries but no funds_sources")
 
     if "funds_grants" in statement:
         grants = []

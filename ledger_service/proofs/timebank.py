@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ledger_service.proofs.common import addr, day, hex0x, label, opt_addr
+from ledger_service.proofs.common import addr, day, hex0x, label, opt_addr, same
 from ledger_service.statements.periods import from_day_number
 
 __all__ = ["CONTRACT", "KINDS", "recompute_timebank", "timebank_entry"]
@@ -141,5 +141,5 @@ def recompute_timebank(statement: Mapping[str, Any], entries: list[Mapping[str, 
     return [
         f"timebank.{k} is {stated.get(k)!r} but the entries give {v!r}"
         for k, v in flows.items()
-        if stated.get(k) != v
+        if not same(stated.get(k), v)
     ]

@@ -626,10 +626,15 @@ class _Verifier:
                     f"the bundle proves {len(logs) if isinstance(logs, list) else 'no list of'} log(s)"
                 )
             d.append(f"{len(published)} vote(s)")
+        start, end = str(self.statement["period"]["from"]), str(self.statement["period"]["to"])
+        used: set[tuple[str, int]] = set()
         for i, (where, vote) in enumerate(zip(logs, published, strict=True)):
             label = f"owners' vote {i + 1} (proposal {vote.get('proposal_id')})"
             with self.step("context.vote", f"{label}: equals its VoteRecorded log") as d:
                 proved = self._log(where, "Governance", label)
+                if (proved.ref, proved.position) in used:
+                    raise _Fail(f"log {proved.position} of {proved.ref} already proves another vote")
+                used.add((proved.ref, proved.position))
                 a = proved.args
                 if proved.spec.name != "VoteRecorded" or a["community"] != self.community_id:
                     raise _Fail(f"the log is not this community's VoteRecorded ({proved.spec.name})")
@@ -642,6 +647,8 @@ class _Verifier:
                     want = vote_json(a, names, day)
                 except MissingContext as e:
                     raise _Fail(f"cannot rebuild the vote: {e}") from None
+                if not start <= day <= end:
+                    raise _Fail(f"the vote was recorded on {day}, outside the period")
                 diffs = entry_differences(want, vote)
                 if diffs:
                     raise _Fail("; ".join(diffs))
