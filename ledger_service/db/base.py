@@ -16,6 +16,10 @@ NAMING_CONVENTION = {
 }
 
 
+#: Length of a column holding a slug read back from ``bytes16``/``bytes32``: its text, or ``0x`` and
+#: the hex of all 32 bytes when it is not printable UTF-8 (migration 0008).
+SLUG = 66
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

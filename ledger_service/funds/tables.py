@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import BigInteger, Boolean, Date, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ledger_service.db.base import Base, ChainPosition, indexed_table
+from ledger_service.db.base import SLUG, Base, ChainPosition, indexed_table
 
 
 @indexed_table
@@ -35,10 +35,10 @@ class FundEntry(ChainPosition, Base):
     seq: Mapped[int] = mapped_column(BigInteger)
     business_date: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[int] = mapped_column(BigInteger)
-    fund: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    earmark: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    project: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    receipt: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    fund: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
+    earmark: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
+    project: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
+    receipt: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     source: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     #: donation: the donor's pseudonym (0x, 32 bytes)
     donor: Mapped[str | None] = mapped_column(String(66), nullable=True)
@@ -46,23 +46,23 @@ class FundEntry(ChainPosition, Base):
     formula_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
     formula_rate: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     formula_units: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    campaign: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    rights: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    campaign: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
+    rights: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     public_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
     #: fund_created: the fund's kind
-    fund_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    fund_kind: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     #: fund_created: owners' vote threshold; project_opened: budget
     threshold: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     #: project_opened: acceptances required; acceptance: acceptances so far
     acceptances: Mapped[int | None] = mapped_column(Integer, nullable=True)
     is_final: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    ref: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    ref: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     evidence_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
     #: the approving proposal (decimal text: uint256), 0 when none was needed
     proposal_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
     decision_type: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: from_revenue: the revenue bucket it came from
-    bucket: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    bucket: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     actor: Mapped[str | None] = mapped_column(String(42), nullable=True)
 
 
@@ -84,17 +84,17 @@ class GoodsEntry(ChainPosition, Base):
     kind: Mapped[str] = mapped_column(String(16))
     seq: Mapped[int] = mapped_column(BigInteger)
     business_date: Mapped[dt.date] = mapped_column(Date)
-    item: Mapped[str] = mapped_column(String(32))
-    unit: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    item: Mapped[str] = mapped_column(String(SLUG))
+    unit: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     quantity: Mapped[int] = mapped_column(BigInteger)
-    receipt: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    receipt: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     donor: Mapped[str | None] = mapped_column(String(66), nullable=True)
     donor_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
     public_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    request: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    request: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     counterpart: Mapped[str | None] = mapped_column(String(66), nullable=True)
     #: distributed: what it went to (a programme or category, never a person)
-    purpose: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    purpose: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     evidence_hash: Mapped[str | None] = mapped_column(String(66), nullable=True)
     proposal_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
     actor: Mapped[str | None] = mapped_column(String(42), nullable=True)

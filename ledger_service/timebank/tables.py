@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ledger_service.db.base import Base, ChainPosition, indexed_table, utcnow
+from ledger_service.db.base import SLUG, Base, ChainPosition, indexed_table, utcnow
 
 
 @indexed_table
@@ -43,19 +43,19 @@ class TimebankEntry(ChainPosition, Base):
     actor: Mapped[str | None] = mapped_column(String(42), nullable=True)
     by_signature: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     record_ref: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    service_type: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    service_type: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     service_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     item: Mapped[str | None] = mapped_column(String(66), nullable=True)
-    category: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    category: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     provider: Mapped[str | None] = mapped_column(String(66), nullable=True)
     quantity: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    reason: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     #: catalog_item: still redeemable; proxy_set / elderly_set: registered (false: removed)
     active: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     #: fee_discount: fen paid from the revenue bucket; fee_terms: the approved rate in fen per hour
     fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     #: fee_discount, fee_terms: the revenue bucket that pays
-    bucket: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    bucket: Mapped[str | None] = mapped_column(String(SLUG), nullable=True)
     #: fee_terms: caps in fen per period (per holder, for the whole community) and the period in months
     cap_per_holder: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     cap_total: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
