@@ -491,6 +491,14 @@ contract Funds is IFunds, IRevenueSink, Ownable2Step, Pausable {
         _state[c.community] = c.s;
     }
 
+    /// @dev What a grant's formula gives, in fen: per area (kind 1) rate x units / 100 (units are
+    ///      0.01 m²), per resident (kind 2) rate x units. Published with the statement, so it must stay
+    ///      below 2^53 like every amount.
+    function _formulaAmount(uint8 kind, uint64 rate, uint64 units) private pure returns (uint256) {
+        uint256 product = uint256(rate) * units;
+        return kind == 1 ? product / 100 : product;
+    }
+
     /// @dev The one place donations are checked and recorded: a new source at the end of the
     ///      earmark's queue, the receipt spent, `DonationReceived` emitted.
     function _donate(Ctx memory c, uint64 seq, Donation calldata d) private {
@@ -504,6 +512,7 @@ contract Funds is IFunds, IRevenueSink, Ownable2Step, Pausable {
                 || (d.formulaKind != 0 && (d.donorType != GOVERNMENT || d.formulaKind > 2 || d.formulaUnits == 0))
                 || (d.formulaKind == 0 && (d.formulaRate != 0 || d.formulaUnits != 0))
                 || d.formulaRate > MAX_AMOUNT || d.formulaUnits > MAX_AMOUNT
+                || _formulaAmount(d.formulaKind, d.formulaRate, d.formulaUnits) > MAX_AMOUNT
         ) revert FundsInvalidDonor(community, receipt);
         if (bytes(d.publicName).length > MAX_NAME_BYTES) revert FundsInvalidPublicName(community, receipt);
         bytes32 earmark = _earmarkSlug(d.earmark);

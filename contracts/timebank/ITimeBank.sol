@@ -292,6 +292,8 @@ interface ITimeBank {
     error TimeBankSupplyOverflow(bytes32 community);
     /// @notice This record number has already minted.
     error TimeBankRecordUsed(bytes32 community, uint64 recordRef);
+    /// @notice Record numbers are below 2^53 (statements are JSON, whose integers stop there).
+    error TimeBankRecordRefOutOfRange(bytes32 community, uint64 recordRef);
     /// @notice The volunteer cannot attest their own service (volunteer is the beneficiary or the attester).
     error TimeBankSelfAttestation(bytes32 community, uint64 recordRef, address volunteer);
     /// @notice The signature is not by `holder` nor by a registered proxy of it (`signer` is who

@@ -312,12 +312,15 @@ contract TimeBank is ITimeBank, IRevenueSink, Ownable2Step, Pausable, EIP712 {
         uint8 periodMonths
     ) external {
         Ctx memory c = _begin(community, Roles.COMMITTEE, seq, 1);
+        // Every number stays below 2^53 even when terms are withdrawn (rate 0): statements are JSON.
         if (
-            ratePerHour != 0
-                && (
-                    bucket == bytes32(0) || ratePerHour > MAX_AMOUNT || capPerHolder == 0 || capPerHolder > MAX_AMOUNT
-                        || capTotal == 0 || capTotal > MAX_AMOUNT
-                        || (periodMonths != 1 && periodMonths != 3 && periodMonths != 6 && periodMonths != 12)
+            ratePerHour > MAX_AMOUNT || capPerHolder > MAX_AMOUNT || capTotal > MAX_AMOUNT
+                || (
+                    ratePerHour != 0
+                        && (
+                            bucket == bytes32(0) || capPerHolder == 0 || capTotal == 0
+                                || (periodMonths != 1 && periodMonths != 3 && periodMonths != 6 && periodMonths != 12)
+                        )
                 )
         ) revert TimeBankInvalidFeeTerms(community);
         uint256 proposalId;
@@ -627,6 +630,7 @@ contract TimeBank is ITimeBank, IRevenueSink, Ownable2Step, Pausable, EIP712 {
         if (r.serviceType == bytes16(0)) revert TimeBankMissingCode(c.community);
         _checkAmount(amount, MAX_RECORD_MINUTES);
         if (r.serviceDate > c.today) revert TimeBankFutureDate(c.community, r.serviceDate, c.today);
+        if (r.recordRef > MAX_AMOUNT) revert TimeBankRecordRefOutOfRange(c.community, r.recordRef);
         uint256 word = r.recordRef >> 8;
         uint256 bit = 1 << (r.recordRef & 0xff);
         uint256 used = _usedRecords[c.community][word];

@@ -72,7 +72,8 @@ MESSAGES: dict[str, tuple[int, Message]] = {
         422,
         lambda a: (
             f"donation '{text(a['receipt'])}' needs a donor id and a donor type (resident, company, bank, "
-            "charity, government); only a government grant carries a formula, with its rate and units"
+            "charity, government); only a government grant carries a formula, with its rate and units "
+            "(and what they give below 2^53 fen)"
         ),
     ),
     "FundsInvalidPublicName": (

@@ -37,6 +37,10 @@ MESSAGES: dict[str, tuple[int, Message]] = {
         409,
         lambda a: f"community {community_name(a['community'])} would issue 2^53 minutes or more",
     ),
+    "TimeBankRecordRefOutOfRange": (
+        422,
+        lambda a: f"record number {a['recordRef']:,} is out of range (record numbers are below 2^53)",
+    ),
     "TimeBankRecordUsed": (
         409,
         lambda a: f"service record #{a['recordRef']} has already been credited; a record mints once",

@@ -284,6 +284,15 @@ def test_aReceiptNumber_isUsedOnce_perCommunity(
         {"donor_type": GOVERNMENT, "formula_kind": 3, "formula_rate": 50, "formula_units": 100},
         {"donor_type": GOVERNMENT, "formula_kind": 1, "formula_rate": 50, "formula_units": 0},
         {"donor_type": GOVERNMENT, "formula_rate": 50},  # a rate without a formula
+        # what the formula gives must stay below 2^53 fen (statements are JSON): per resident, and
+        # per area (units of 0.01 m², so a hundred times more units before it overflows)
+        {"donor_type": GOVERNMENT, "formula_kind": 2, "formula_rate": 10**8, "formula_units": 10**8},
+        {
+            "donor_type": GOVERNMENT,
+            "formula_kind": 1,
+            "formula_rate": 2**27,
+            "formula_units": 2**26 * 100 + 100,
+        },
     ],
 )
 def test_aMalformedDonor_isRefused(
@@ -295,6 +304,17 @@ def test_aMalformedDonor_isRefused(
         setattr(g, k, v)
     funds.rejects("FundsInvalidDonor", lotus.people["fund_keeper"], "donate", lotus.id, 2, g.tuple())
     assert funds.earmark(lotus, "community", "general")["balance"] == 0
+
+
+def test_aGrantFormula_atTheLargestAmount_isTaken(
+    funds: FundsHarness, fresh: Ledger, lotus: Community
+) -> None:
+    """The formula's bound is exact: per area, rate x units / 100 = 2^53 - 1 fen is taken."""
+    funds.create_fund(lotus, "community")
+    g = _gift(fresh, "R-1", 100)
+    g.donor_type, g.formula_kind, g.formula_rate, g.formula_units = GOVERNMENT, 1, 2**53 - 1, 100
+    funds.send(lotus.people["fund_keeper"], "donate", lotus.id, 2, g.tuple())
+    assert funds.earmark(lotus, "community", "general")["balance"] == 100
 
 
 def test_amountsDatesAndNames_areChecked(funds: FundsHarness, fresh: Ledger, lotus: Community) -> None:

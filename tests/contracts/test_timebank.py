@@ -251,6 +251,9 @@ def test_mint_refusesBadRecords(tb: TimeBankHarness, lotus: Community) -> None:
     bad("TimeBankInvalidHolder", tb.record(1, "0x" + "00" * 20, b.address))
     # the same number twice in one batch
     bad("TimeBankRecordUsed", tb.record(9, v.address, b.address), tb.record(9, v.address, b.address))
+    # record numbers stay below 2^53 (statements are JSON); the largest one is taken
+    assert bad("TimeBankRecordRefOutOfRange", tb.record(2**53, v.address, b.address))["recordRef"] == 2**53
+    tb.mint(lotus, [tb.record(2**53 - 1, v.address, b.address)])
     tb.rejects("TimeBankMalformedBatch", coord, "mintByCoordinator", lotus.id, 1, [])
     big = [tb.record(i, v.address, b.address).as_abi() for i in range(1025)]
     tb.rejects("TimeBankMalformedBatch", coord, "mintByCoordinator", lotus.id, 1, big)

@@ -276,6 +276,8 @@ def test_setFeeTerms_withoutGovernance_isTheCommitteeRoleAlone_andValidated(
         (b"\0" * 32, RATE, 1, 1, 3),  # no bucket
         (b32("welfare"), RATE, 0, 1, 3),  # no cap
         (b32("welfare"), 2**53, 1, 1, 3),  # rate out of range
+        (b"\0" * 32, 0, 1, 2**64 - 1, 0),  # terms withdrawn (rate 0), but a cap no statement can show
+        (b"\0" * 32, 0, 2**53, 0, 0),
     ):
         tb.rejects("TimeBankInvalidFeeTerms", committee, "setFeeTerms", lotus.id, tb.seq(lotus), *bad)
     assert tb.call("feeTerms", lotus.id)[1] == 0
