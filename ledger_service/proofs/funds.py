@@ -386,6 +386,16 @@ def recompute_funds(statement: Mapping[str, Any], entries: list[Mapping[str, Any
     for project in payments:
         if project not in projects:
             problems.append(f"project {project} was paid in the period but is not in funds_projects")
+    for e in funds:
+        if e["kind"] == "funds_project_opened":
+            opened = {"fund": e["fund"], "earmark": e["earmark"], "budget": e["threshold"],
+                      "acceptances_required": e["acceptances"]}  # fmt: skip
+            line = projects.get(e["project"])
+            if not isinstance(line, Mapping):
+                problems.append(f"project {e['project']} was opened in the period but is not listed")
+                continue
+            for key, value in opened.items():
+                _check(problems, f"funds_projects.{e['project']}.{key}", line.get(key), value)
     for project, p in projects.items():
         paid = payments.get(project, [])
         _check(problems, f"funds_projects.{project}.payments", p.get("payments"), paid)
@@ -409,7 +419,8 @@ def recompute_goods(statement: Mapping[str, Any], entries: list[Mapping[str, Any
     goods = [e for e in entries if e["kind"] in _GOODS_FLOW]
     stated = statement.get("goods")
     if stated is None:
-        return ["the statement has goods entries but no goods section"] if goods else []
+        any_goods = any(str(e["kind"]).startswith("goods_") for e in entries)
+        return ["the statement has goods entries but no goods section"] if any_goods else []
     moved: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_GOODS_FLOWS, 0))
     for e in goods:
         moved[e["item"]][_GOODS_FLOW[e["kind"]][0]] += e["quantity"]
@@ -424,6 +435,13 @@ def recompute_goods(statement: Mapping[str, Any], entries: list[Mapping[str, Any
         closing = line["opening"] + got["donated"] + got["received"] - got["transferred"] - got["distributed"]
         _check(problems, f"goods.{item}.closing", line.get("closing"), closing)
         negative = negative or closing < 0
+    for e in entries:
+        if e["kind"] == "goods_item_registered":
+            line = stated.get(e["item"])
+            if not isinstance(line, Mapping):
+                problems.append(f"goods.{e['item']} was registered in the period but has no line")
+            else:
+                _check(problems, f"goods.{e['item']}.unit", line.get("unit"), e["unit"])
     flags = set(statement.get("flags") or [])
     _check(problems, "the goods_negative_stock flag", "goods_negative_stock" in flags, negative)
     return problems

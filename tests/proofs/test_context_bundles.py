@@ -161,6 +161,9 @@ def _first_payment(s: dict[str, Any]) -> dict[str, Any]:
         (_bump("goods", "winter_coat", "closing"), "goods.winter_coat.closing"),
         (lambda s: s["goods"].clear(), "goods.winter_coat moved in the period but has no line"),
         (lambda s: s["flags"].append("goods_negative_stock"), "goods_negative_stock flag"),
+        (lambda s: s["goods"]["winter_coat"].update(unit="box"), "goods.winter_coat.unit"),
+        (lambda s: next(iter(s["funds_projects"].values())).update(budget=1), ".budget"),
+        (lambda s: s["funds_projects"].clear(), "opened in the period but is not listed"),
         (lambda s: s["entries"].append({**s["entries"][-1], "kind": "funds_gift"}), "unknown kind"),
     ],
 )
