@@ -643,7 +643,7 @@ class _Verifier:
                     raise _Fail(f"block {block} is after the statement's as-of block")
                 notes: list[str] = []
                 try:
-                    day = block_local_date(self.ctx, self.headers[block].timestamp, vote, notes)
+                    day = block_local_date(self.ctx, self._header_for(block, label).timestamp, vote, notes)
                     want = vote_json(a, names, day)
                 except MissingContext as e:
                     raise _Fail(f"cannot rebuild the vote: {e}") from None
