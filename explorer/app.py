@@ -295,6 +295,23 @@ def create_explorer(db_url: str, *, public_url: str = "http://127.0.0.1:8000") -
         headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers)
 
+    @app.api_route("/c/{slug}/{period}.pdf", methods=["GET", "HEAD"])
+    def statement_pdf_route(request: Request, slug: str, period: str) -> Response:
+        """The notice-board copy: the statement rendered to PDF with its anchored hash and the
+        trust root's hash on the first page (a rendering; the JSON stays the record)."""
+        from ledger_service.statements.pdf import statement_pdf
+
+        try:
+            served = load(slug, period)
+        except LedgerError as e:
+            return not_found(request, e.message, as_json=False)
+        headers = _statement_headers(served)
+        s = served.statement
+        filename = _safe_filename(f'{s["community"]}-{s["period"]["label"]}.pdf')
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        body = statement_pdf(s, trust_root_sha256=trust_root_hash())
+        return Response(body, media_type="application/pdf", headers=headers)
+
     @app.api_route("/c/{slug}", methods=["GET", "HEAD"])
     def community(request: Request, slug: str) -> Response:
         try:
@@ -393,6 +410,7 @@ def statement_view(served: ServedStatement, p: _Page, path: str) -> dict[str, An
         "bundle_base": (f"/api/v1/communities/{quote(s['community'])}/periods/{s['period']['label']}"
                         if served.closed else None),
         "csv_path": path + ".csv",
+        "pdf_path": path + ".pdf",
         "public_page": p.public(path),
         "previous": _neighbour(period.previous),
         "next": _neighbour(period.next),

@@ -139,11 +139,14 @@ def create_app(svc: LedgerService, *, explorer: bool = True, public_url: str | N
     @api.get(
         "/communities/{slug}/statements/{period}",
         tags=["reads"],
-        responses={200: {"content": {"application/json": {}, "text/csv": {}}}, 404: {"model": ErrorOut}},
-        summary="A statement (civic-ledger/statement@1): closed ones exactly as anchored",
+        responses={
+            200: {"content": {"application/json": {}, "text/csv": {}, "application/pdf": {}}},
+            404: {"model": ErrorOut},
+        },
+        summary="A statement (civic-ledger/statement@1), closed ones as anchored; or as CSV or PDF",
     )
     def statement(
-        slug: str, period: str, format: Annotated[str, Query(pattern="^(json|csv)$")] = "json"
+        slug: str, period: str, format: Annotated[str, Query(pattern="^(json|csv|pdf)$")] = "json"
     ) -> Response:
         s = served(slug, period)
         headers = {
@@ -155,6 +158,16 @@ def create_app(svc: LedgerService, *, explorer: bool = True, public_url: str | N
                 statement_csv(s.statement),
                 media_type="text/csv; charset=utf-8",
                 headers={**headers, "Content-Disposition": f'attachment; filename="{slug}-{period}.csv"'},
+            )
+        if format == "pdf":
+            from ledger_service.proofs.trust_root import trust_root, trust_root_hash
+            from ledger_service.statements.pdf import statement_pdf
+
+            root = trust_root_hash(trust_root(svc.deployment, svc.settings.validators))
+            return Response(
+                statement_pdf(s.statement, trust_root_sha256=root),
+                media_type="application/pdf",
+                headers={**headers, "Content-Disposition": f'attachment; filename="{slug}-{period}.pdf"'},
             )
         return Response(s.body, media_type="application/json", headers=headers)
 

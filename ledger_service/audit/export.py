@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ledger_service.proofs.bundle import bundle_bytes, statement_bundle
 from ledger_service.proofs.trust_root import save_trust_root, trust_root
 from ledger_service.statements.export import statement_csv
+from ledger_service.statements.pdf import statement_pdf
 
 if TYPE_CHECKING:
     from ledger_service.service import LedgerService
@@ -83,7 +84,8 @@ def export_period(
 ) -> Exported:
     """Write the audit folder for ``slug``'s closed period ``label`` into ``out_dir``.
 
-    Files: ``statement.json`` (the anchored bytes), ``statement.csv``, ``bundle.json`` (every
+    Files: ``statement.json`` (the anchored bytes), ``statement.csv``, ``statement.pdf`` (to print;
+    a rendering that shows the anchored and trust-root hashes), ``bundle.json`` (every
     entry proved at once), ``trust-root.json``, ``verifier/`` (source and requirements),
     ``README.md`` (zh-Hans and English) and ``SHA256SUMS``. Refuses an open period.
     """
@@ -97,6 +99,7 @@ def export_period(
     (out / "statement.csv").write_text(statement_csv(statement), encoding="utf-8", newline="")
     (out / "bundle.json").write_bytes(bundle_bytes(bundle))
     root_hash = save_trust_root(root, out / "trust-root.json")
+    (out / "statement.pdf").write_bytes(statement_pdf(statement, trust_root_sha256=root_hash))
     _copy_verifier(out / "verifier")
     anchor_ref = bundle["anchor"]["receipt"]
     (out / "README.md").write_text(
@@ -143,6 +146,7 @@ def _readme(
 |---|---|
 | `statement.json` | 结账报表，即链上锚定的原始字节（RFC 8785 规范 JSON） |
 | `statement.csv` | 同一报表的表格版本，可用电子表格打开（金额单位：分 / 元） |
+| `statement.pdf` | 可打印张贴的报表（据 statement.json 生成，首页印有其 SHA-256 与信任根哈希） |
 | `bundle.json` | 证明包：区块头、交易、收据及其默克尔证明、锚定记录、全部 {n} 条明细 |
 | `trust-root.json` | 信任根：链 ID、创世区块哈希、合约地址、验证者名单、编译器设置 |
 | `verifier/` | 离线核验程序的源代码及其依赖清单 |
@@ -182,6 +186,7 @@ without this service and without any blockchain node**.
 |---|---|
 | `statement.json` | the closed statement, exactly the bytes anchored on chain (RFC 8785 JSON) |
 | `statement.csv` | the same statement as a spreadsheet (amounts in fen and yuan) |
+| `statement.pdf` | the statement to print (from statement.json; page 1: its SHA-256, the trust root's) |
 | `bundle.json` | the proof bundle: headers, transactions, receipts, Merkle proofs, the anchor, {n} entries |
 | `trust-root.json` | the trust root: chain id, genesis hash, contracts, validators, compiler settings |
 | `verifier/` | the offline verifier's source and its requirements |

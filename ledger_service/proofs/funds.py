@@ -394,8 +394,8 @@ def recompute_funds(statement: Mapping[str, Any], entries: list[Mapping[str, Any
             if not isinstance(line, Mapping):
                 problems.append(f"project {e['project']} was opened in the period but is not listed")
                 continue
-            for key, value in opened.items():
-                _check(problems, f"funds_projects.{e['project']}.{key}", line.get(key), value)
+            for name, value in opened.items():
+                _check(problems, f"funds_projects.{e['project']}.{name}", line.get(name), value)
     for project, p in projects.items():
         paid = payments.get(project, [])
         _check(problems, f"funds_projects.{project}.payments", p.get("payments"), paid)

@@ -393,6 +393,12 @@ def test_reads_communities_statementCsv_entries(world: World) -> None:
     csv = world.client.get(f"/api/v1/communities/{A}/statements/2026Q1?format=csv")
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     assert "SEED-1" in csv.text and "income_total_fen,1000000" in csv.text
+    pdf = world.client.get(f"/api/v1/communities/{A}/statements/2026Q1?format=pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert (
+        pdf.content.startswith(b"%PDF-")
+        and pdf.headers["X-Statement-Sha256"] == csv.headers["X-Statement-Sha256"]
+    )
     entries = world.client.get(f"/api/v1/communities/{A}/entries", params={"period": "2026Q1"}).json()
     assert [e["ref"] for e in entries["entries"] if e["kind"] == "income"] == ["SEED-1"]
     assert world.client.get(f"/api/v1/communities/{A}/statements/2026q1").status_code == 422

@@ -169,6 +169,25 @@ def test_json_twin_is_the_statement(client: TestClient, real_index: Index, slug:
     assert f'href="/c/{slug}/{label}.json"' in html and f'href="/c/{slug}/{label}.csv"' in html
 
 
+def test_pdf_twin_is_the_statement_to_print(client: TestClient, real_index: Index) -> None:
+    import io
+    import re
+
+    import pypdf
+
+    def text(path: str) -> str:
+        r = client.get(path)
+        assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+        assert r.headers["content-disposition"].endswith('.pdf"')
+        return "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(r.content)).pages)
+
+    closed = text("/c/lotus-garden/2026-01.pdf")
+    assert real_index.closed_hash in re.sub(r"\s+", "", closed)  # the anchored hash, printed
+    assert 'href="/c/lotus-garden/2026-01.pdf"' in client.get("/c/lotus-garden/2026-01").text
+    assert HOSTILE_REF in text("/c/bamboo-court/2026Q1.pdf")  # chain text printed as text
+    assert client.get("/c/no-such-court/2026Q1.pdf").status_code == 404
+
+
 def test_closed_statement_is_served_as_anchored(client: TestClient, real_index: Index) -> None:
     r = client.get("/c/lotus-garden/2026-01.json")
     assert r.status_code == 200 and r.headers["content-type"] == "application/json"
