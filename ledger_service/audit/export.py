@@ -44,6 +44,7 @@ VERIFIER_MODULES = (
     "proofs/timebank.py",
     "proofs/funds.py",
     "proofs/governance.py",
+    "proofs/oversight.py",
     "proofs/trust_root.py",
     "statements/__init__.py",
     "statements/canonical.py",

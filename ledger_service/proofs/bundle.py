@@ -13,7 +13,9 @@ Two scopes, one format (``civic-ledger/proof-bundle@1``)::
                   entry scope:     [{"index", "receipt", "log", "entry": {…}, "inclusion": ["0x…"]}]
     context       {"community": log, "policies": {"<version>": log}, "incomes": {"<seq>": log},
                    "votes": [log, …] (statement scope: the published owners' votes, in order),
-                   "decision_types": {"<type>": log} (a community's own types those votes use)}
+                   "decision_types": {"<type>": log} (a community's own types those votes use),
+                   "objections": [{"filed": log, "answer": log, "period": log}, …] (published
+                   objections, in order; answer and period when there are)}
     balances      [{"block", "account_proof", "storage": {"0x<slot>": [nodes]}, "buckets": {bucket: fen}}]
 
 * Headers are the RLP the chain hashed, with the node's hash beside it (on QBFT the hash Besu
@@ -273,6 +275,8 @@ class _Closed:
     #: types they use (type -> the log that defined it)
     votes_at: list[tuple[int, int]] = field(default_factory=list)
     decision_types_at: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: per published objection: its filing, its published answer (if any), its period's close note
+    objections_at: list[dict[str, tuple[int, int]]] = field(default_factory=list)
 
 
 def _load_closed(svc: LedgerService, slug: str, label: str) -> _Closed:
@@ -324,6 +328,7 @@ def _load_closed(svc: LedgerService, slug: str, label: str) -> _Closed:
             )
         }
         votes_at, types_at = _governance_at(conn, community.id, served.statement, anchor.as_of_block)
+        objections_at = _objections_at(conn, community.id, served.statement, anchor.as_of_block)
     return _Closed(
         slug,
         period.label,
@@ -338,7 +343,49 @@ def _load_closed(svc: LedgerService, slug: str, label: str) -> _Closed:
         incomes,
         votes_at,
         types_at,
+        objections_at,
     )
+
+
+def _objections_at(
+    conn: Any, community_id: str, statement: Mapping[str, Any], as_of_block: int
+) -> list[dict[str, tuple[int, int]]]:
+    """Chain positions behind each published objection: its filing and answer (both in the
+    statement item) and the close note of the period it objects to."""
+    from sqlalchemy import select
+
+    from ledger_service.oversight.tables import OversightObjection, OversightPeriodClose
+
+    published = statement.get("objections") or []
+    if not published:
+        return []
+    keys = {
+        int(r.objection_id): r.period_key
+        for r in conn.execute(
+            select(OversightObjection.objection_id, OversightObjection.period_key).where(
+                OversightObjection.community == community_id, OversightObjection.block_number <= as_of_block
+            )
+        )
+    }
+    closes = {
+        r.period_key: (r.block_number, r.log_index)
+        for r in conn.execute(
+            select(OversightPeriodClose.__table__).where(
+                OversightPeriodClose.community == community_id,
+                OversightPeriodClose.block_number <= as_of_block,
+            )
+        )
+    }
+    out = []
+    for item in published:
+        at = {"filed": (item["block_number"], item["log_index"])}
+        if item.get("answer"):
+            at["answer"] = (item["answer"]["block_number"], item["answer"]["log_index"])
+        close = closes.get(keys.get(int(item["objection_id"]), ""))
+        if close is not None:
+            at["period"] = close
+        out.append(at)
+    return out
 
 
 def _governance_at(
@@ -473,6 +520,15 @@ def _balances(parts: _Parts, svc: LedgerService, closed: _Closed) -> list[dict[s
     return [{"block": block, "account_proof": first["accountProof"], "storage": storage, "buckets": balances}]
 
 
+def _with_earlier_receipts(parts: _Parts, block: int, log_index: int) -> dict[str, Any]:
+    """The log's reference, with every earlier receipt of its block in the bundle (so the
+    verifier can check its block-level log index)."""
+    where = parts.log(block, log_index)
+    for j in range(int(where["receipt"].split("/")[1])):
+        parts.receipt(block, j)
+    return where
+
+
 def statement_bundle(
     svc: LedgerService,
     slug: str,
@@ -486,15 +542,10 @@ def statement_bundle(
     parts = _Parts(ChainReader(svc.w3, sealed=bool(validators)))
     bundle = _envelope(svc, closed, "statement", validators)
     anchor = parts.log(closed.anchor_block, closed.anchor_log_index)
-    entries = []
-    for index, e in enumerate(closed.statement["entries"]):
-        where = parts.log(e["block_number"], e["log_index"])
-        tx_index = int(where["receipt"].split("/")[1])
-        for j in range(tx_index + 1):  # earlier receipts make block-level log indexes exact
-            parts.receipt(e["block_number"], j)
-        entries.append({"index": index, **where})
-    for ref in list(parts.receipts):
-        parts.transaction(*map(int, ref.split("/")))
+    entries = [
+        {"index": index, **_with_earlier_receipts(parts, e["block_number"], e["log_index"])}
+        for index, e in enumerate(closed.statement["entries"])
+    ]
     in_bundle = {(e["block_number"], e["log_index"]) for e in closed.statement["entries"]}
     context = _context(parts, closed, closed.statement["entries"], in_bundle=in_bundle, community=True)
     if closed.votes_at:
@@ -502,6 +553,13 @@ def statement_bundle(
     if closed.decision_types_at:
         types = sorted(closed.decision_types_at.items())
         context["decision_types"] = {str(t): parts.log(*at) for t, at in types}
+    if closed.objections_at:  # located exactly: the items name their transaction and log index
+        context["objections"] = [
+            {k: _with_earlier_receipts(parts, *at) for k, at in sorted(o.items())}
+            for o in closed.objections_at
+        ]
+    for ref in list(parts.receipts):
+        parts.transaction(*map(int, ref.split("/")))
     attestations = [parts.log(b, i) for b, i in closed.attestations]
     state = _balances(parts, svc, closed) if balances else []
     bundle.update(

@@ -252,6 +252,27 @@ EVENTS: tuple[EventSpec, ...] = (
         "uint256 proposalId",
     ),
     _spec(
+        "Oversight", "PeriodCloseNoted",
+        "bytes32 indexed community", "bytes32 indexed periodKey", "uint32 fromDate", "uint32 toDate",
+        "uint32 closeDay", "address by",
+    ),
+    _spec(
+        "Oversight", "ObjectionFiled",
+        "bytes32 indexed community", "uint32 objectionId", "bytes32 periodKey", "bytes32 objector",
+        "uint64 entrySeq", "bytes32 evidenceHash", "uint32 filedDay", "bool late", "uint32 answerDueDay",
+        "uint64 firstCorrectionSeq", "address by",
+    ),
+    _spec(
+        "Oversight", "ObjectionCorrected",
+        "bytes32 indexed community", "uint32 objectionId", "uint64 correctionSeq", "bytes32 noteHash",
+        "uint32 answeredDay", "bool late", "address by",
+    ),
+    _spec(
+        "Oversight", "ObjectionRejected",
+        "bytes32 indexed community", "uint32 objectionId", "bytes32 reason", "bytes32 reasonHash",
+        "uint32 answeredDay", "bool late", "address by",
+    ),
+    _spec(
         "AuditAnchor", "StatementAnchored",
         "bytes32 indexed community", "bytes32 indexed periodKey", "bytes16 label", "uint32 fromDate",
         "uint32 toDate", "bytes32 statementHash", "bytes32 entriesRoot", "uint64 entryCount",

@@ -68,6 +68,7 @@ from ledger_service.proofs.eth import (
 )
 from ledger_service.proofs.events import EventSpec, decode_log
 from ledger_service.proofs.governance import describe_rule, vote_json
+from ledger_service.proofs.oversight import Located, objection_flags, objection_json
 from ledger_service.proofs.trust_root import TrustRootError, check_trust_root, trust_root_hash
 from ledger_service.statements.merkle import entry_leaf, leaf_hash, verify_inclusion
 from ledger_service.statements.periods import day_number, parse_period
@@ -237,6 +238,7 @@ class _Verifier:
             self.check_statement()
             self.check_context()
             self.check_votes()
+            self.check_objections()
             self.check_entries()
             self.check_balances()
         except _Stop:
@@ -658,6 +660,102 @@ class _Verifier:
                     f"{want['yes_units_share']}, {'passed' if want['passed'] else 'failed'}"
                 )
                 d.extend(notes)
+
+    def _located(self, proved: _ProvedLog, what: str) -> Located:
+        """A proved log with its transaction hash and block-level log index, which need its
+        transaction and every earlier receipt of its block in the bundle."""
+        block, tx_index = _ref(proved.ref, what)
+        if block > self.anchor["as_of_block"]:
+            raise _Fail(f"{what}: block {block} is after the statement's as-of block")
+        first = self._first_log_index(block, tx_index)
+        if proved.ref not in self.txs or first is None:
+            raise _Fail(
+                f"{what}: its transaction or an earlier receipt of block {block} is not in the bundle"
+            )
+        return (
+            proved.spec.name,
+            proved.args,
+            "0x" + self.txs[proved.ref][1].hex(),
+            block,
+            first + proved.position,
+        )
+
+    def check_objections(self) -> None:
+        """The residents' objections a statement publishes, each rebuilt from its filing, its
+        answer and its period's close note (``proofs/oversight.py``), and the flags they decide."""
+        if self.statement is None or self.b.get("scope") != "statement":
+            return
+        ctx = self.b.get("context") or {}
+        logs = ctx.get("objections") or []
+        published = self.statement.get("objections") or []
+        with self.step("statement.objections", "statement: each objection it publishes has its logs") as d:
+            if not isinstance(logs, list) or len(logs) != len(published):
+                raise _Fail(
+                    f"the statement publishes {len(published)} objection(s), the bundle proves "
+                    f"{len(logs) if isinstance(logs, list) else 'no list of'}"
+                )
+            d.append(f"{len(published)} objection(s)")
+        end = str(self.statement["period"]["to"])
+        start = str(self.statement["period"]["from"])
+        flags = set(self.statement.get("flags") or [])
+        decided: set[str] = set()
+        for where, item in zip(logs, published, strict=True):
+            label = f"objection {item.get('objection_id')}"
+            with self.step("context.objection", f"{label}: equals its logs") as d:
+                if not isinstance(where, Mapping) or "filed" not in where:
+                    raise _Fail("no ObjectionFiled log")
+                filed = self._log(where["filed"], "Oversight", f"{label} filing")
+                fa = filed.args
+                if filed.spec.name != "ObjectionFiled" or fa["community"] != self.community_id:
+                    raise _Fail(f"the filing log is not this community's ObjectionFiled ({filed.spec.name})")
+                answer = period = None
+                if "answer" in where:
+                    proved = self._log(where["answer"], "Oversight", f"{label} answer")
+                    if proved.spec.name not in ("ObjectionCorrected", "ObjectionRejected") or (
+                        proved.args["community"] != self.community_id
+                        or proved.args["objectionId"] != fa["objectionId"]
+                    ):
+                        raise _Fail("the answer log does not answer this objection")
+                    answer = self._located(proved, f"{label} answer")
+                if "period" in where:
+                    proved = self._log(where["period"], "Oversight", f"{label} period")
+                    if proved.spec.name != "PeriodCloseNoted" or (
+                        proved.args["community"] != self.community_id
+                        or proved.args["periodKey"] != fa["periodKey"]
+                    ):
+                        raise _Fail("the close note is not of the period objected to")
+                    period = self._located(proved, f"{label} period")
+                want = objection_json(self._located(filed, label), answer, period)
+                if want["filed_on"] > end:
+                    raise _Fail(f"filed on {want['filed_on']}, after the period")
+                if want["answer"] is not None and want["answer"]["answered_on"] > end:
+                    raise _Fail("its answer is dated after the period: the statement cannot show it")
+                if (
+                    want["filed_on"] < start
+                    and want["answer"] is not None
+                    and want["answer"]["answered_on"] < start
+                ):
+                    raise _Fail("filed and answered before the period: it belongs to earlier statements")
+                diffs = entry_differences(want, item)
+                if diffs:
+                    raise _Fail("; ".join(diffs))
+                decided |= objection_flags(want, end)
+                d.append(
+                    f"filed {want['filed_on']}, "
+                    + (
+                        f"{want['answer']['kind']} {want['answer']['answered_on']}"
+                        if want["answer"]
+                        else "open"
+                    )
+                )
+        if published:
+            with self.step("statement.objection_flags", "statement: objection flags follow from them") as d:
+                ours = {
+                    f for f in flags if f.split(":")[0] in ("objection_unanswered", "objection_answered_late")
+                }
+                if ours != decided:
+                    raise _Fail(f"the flags are {sorted(ours)}, the objections give {sorted(decided)}")
+                d.append(", ".join(sorted(decided)) or "none")
 
     def _first_log_index(self, block: int, index: int) -> int | None:
         """The block-level index of the first log of transaction ``index``, when every earlier

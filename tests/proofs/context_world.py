@@ -12,7 +12,9 @@ representatives' acceptance; unspent money returned; a donor refunded); goods (a
 a transfer to plum on plum's request, a distribution). ``plum``: a policy, income and a spend, and
 goods: its request, the coats received, a distribution, and rice bags registered that osmanthus asks
 for; its own decision type (a renovation needs 2/3 of all households) and two owners' votes under
-it, 133 of 200 failing and 134 passing.
+it, 133 of 200 failing and 134 passing. In April, residents object to osmanthus's Q1 (one
+rejected, one corrected, one left unanswered), and osmanthus closes Q2 (bundle key
+``"osmanthus/2026Q2"``).
 
 The ``context_world`` fixture is registered for the package in ``tests/proofs/conftest.py``.
 """
@@ -42,7 +44,7 @@ from tests.proofs.conftest import make_service, set_date
 
 D = dt.date
 OSMANTHUS, PLUM = "osmanthus", "plum"
-Q1 = "2026Q1"
+Q1, Q2 = "2026Q1", "2026Q2"
 #: Spending from maintenance needs an owners' decision once a committee exists: spends use operations.
 POLICY = {"maintenance": 4000, "welfare": 3000, "mutual_aid": 2000, "operations": 1000}
 EVIDENCE = b"\x0e" * 32
@@ -230,6 +232,30 @@ def _votes(svc: LedgerService, facts: dict[str, Any]) -> None:
         facts["votes"].append((pid, yes, result["passed"]))
 
 
+def _objections(svc: LedgerService, facts: dict[str, Any]) -> None:
+    """Residents object to osmanthus's closed Q1 in April: one rejected with reasons, one upheld
+    by a correcting income, one left unanswered past its due day; then Q2 is closed (2026-07-02)."""
+    from ledger_service.oversight import commands as oversight
+
+    s, acct, committee = OSMANTHUS, key_label(OSMANTHUS, "accountant"), key_label(OSMANTHUS, "committee")
+    set_date(svc, D(2026, 4, 5))
+    first = oversight.file_objection(svc, s, Q1, "resident 3-201", "the spend looks high", signer=acct)
+    second = oversight.file_objection(svc, s, Q1, "resident 5-1102", "ads income is short", entry_seq=2,
+                                      signer=acct)  # fmt: skip
+    set_date(svc, D(2026, 4, 6))
+    oversight.reject_objection(svc, s, int(first.event["objectionId"]), "three quotes taken",
+                               "the lowest of three written quotes was taken", signer=committee)  # fmt: skip
+    fix = revenue.post_income(svc, s, Income("elevator_ads", 500 * YUAN, D(2026, 4, 6), "FIX"), signer=acct)
+    assert fix.seq is not None
+    oversight.answer_with_correction(svc, s, int(second.event["objectionId"]), fix.seq, "posted late",
+                                     signer=acct)  # fmt: skip
+    set_date(svc, D(2026, 4, 10))
+    third = oversight.file_objection(svc, s, Q1, "resident 7-303", "the stall rent is missing", signer=acct)
+    facts["objections"] = [int(o.event["objectionId"]) for o in (first, second, third)]
+    set_date(svc, D(2026, 7, 2))
+    close_period(svc, s, Q2, signer=acct)
+
+
 def build_context_world(svc: LedgerService) -> dict[str, Any]:
     """Write the world into ``svc`` (a fresh service whose chain starts on 2026-01-01) and close
     Q1 for both communities on 2026-04-02. Returns facts about what was written."""
@@ -247,6 +273,7 @@ def build_context_world(svc: LedgerService) -> dict[str, Any]:
     set_date(svc, D(2026, 4, 2))
     for slug in (OSMANTHUS, PLUM):
         close_period(svc, slug, Q1, signer=key_label(slug, "accountant"))
+    _objections(svc, facts)
     return facts
 
 
@@ -258,6 +285,7 @@ def context_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ContextW
         w = ContextWorld(svc, trust_root(svc.deployment), facts=facts)
         for slug in (OSMANTHUS, PLUM):
             w.statement_bundles[slug] = bundles.statement_bundle(svc, slug, Q1)
+        w.statement_bundles[f"{OSMANTHUS}/{Q2}"] = bundles.statement_bundle(svc, OSMANTHUS, Q2)
         yield w
     finally:
         svc.close()

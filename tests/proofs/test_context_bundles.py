@@ -279,3 +279,100 @@ def test_ownersVotes_anyPublishedFieldTheChainDidNotRecord_isNamed(context_world
                 else value + "x"
             )
             assert any(d.startswith(f"{key}=") for d in entry_differences(want, changed)), key
+
+
+# -- residents' objections ---------------------------------------------------------------------------
+
+Q2 = f"{OSMANTHUS}/2026Q2"
+
+
+def test_objections_inTheStatement_areEachProvedByTheirLogs_andDecideTheFlags(
+    context_world: ContextWorld,
+) -> None:
+    """Osmanthus's Q2 publishes the three objections to its Q1: rejected, corrected, unanswered
+    past its due day (flagged); the statement bundle proves each from its filing, answer and the
+    objected period's close note, and the flags from them."""
+    w = context_world
+    published = w.statement(Q2)["objections"]
+    assert [(o["objection_id"], (o["answer"] or {}).get("kind")) for o in published] == [
+        (1, "rejection"),
+        (2, "correction"),
+        (3, None),
+    ]
+    assert "objection_unanswered:3" in w.statement(Q2)["flags"]
+    verdict = verify_bundle(w.statement_bundles[Q2], w.root)
+    assert verdict.ok, verdict.failed
+    assert _entry_steps(verdict, "context.objection") == 3
+    assert "objection_unanswered:3" in next(
+        s.detail for s in verdict.steps if s.check == "statement.objection_flags"
+    )
+
+
+def test_objections_everyFieldOfTheirProof_tampered_failsAtItsStep(context_world: ContextWorld) -> None:
+    w = context_world
+    tried, wrong = tamper_all(
+        w.statement_bundles[Q2],
+        w.root,
+        exhaustive=False,
+        keep=lambda path: path[:2] == ("context", "objections"),
+    )
+    assert tried >= 2 * (3 + 2 + 3)  # receipt and log of 3 filings, 2 answers, 3 close notes
+    assert wrong == []
+
+
+def test_objections_aLogMissingOrSwapped_fails(context_world: ContextWorld) -> None:
+    w = context_world
+    b = copy.deepcopy(w.statement_bundles[Q2])
+    objections = b["context"]["objections"]
+    objections[0]["answer"], objections[1]["answer"] = objections[1]["answer"], objections[0]["answer"]
+    failed = verify_bundle(b, w.root).failed
+    assert failed is not None and failed.check == "context.objection" and "does not answer" in failed.detail
+    b = copy.deepcopy(w.statement_bundles[Q2])
+    del b["context"]["objections"][0]["answer"]  # an answer the statement shows, not proved
+    failed = verify_bundle(b, w.root).failed
+    assert failed is not None and failed.check == "context.objection" and "answer=" in failed.detail
+    b["context"]["objections"].pop()
+    failed = verify_bundle(b, w.root).failed
+    assert failed is not None and failed.check == "statement.objections"
+
+
+def test_objections_anyPublishedFieldTheChainDidNotRecord_isNamed(context_world: ContextWorld) -> None:
+    from ledger_service.proofs import verify
+    from ledger_service.proofs.entries import entry_differences
+    from ledger_service.proofs.oversight import objection_json
+
+    w = context_world
+    b = w.statement_bundles[Q2]
+    v = verify._Verifier(b, w.root, None)
+    assert v.run().ok
+
+    def located(where: dict[str, Any], key: str) -> Any:
+        return v._located(v._log(where[key], "Oversight", key), key) if key in where else None
+
+    for where, item in zip(b["context"]["objections"], w.statement(Q2)["objections"], strict=True):
+        want = objection_json(located(where, "filed"), located(where, "answer"), located(where, "period"))
+        assert entry_differences(want, item) == []
+        for key, value in item.items():
+            changed = dict(item)
+            if isinstance(value, bool):
+                changed[key] = not value
+            elif isinstance(value, int):
+                changed[key] = value + 1
+            elif isinstance(value, str):
+                changed[key] = value + "x"
+            else:  # the period, the answer
+                changed[key] = None if value else {"kind": "rejection"}
+            assert any(
+                d.startswith(f"{key}=") or d.startswith(f"{key} ") for d in entry_differences(want, changed)
+            ), key
+
+
+def test_objectionFlags_unansweredPastDue_orAnsweredLate() -> None:
+    from ledger_service.proofs.oversight import objection_flags
+
+    open_item = {"objection_id": 4, "answer": None, "answer_due": "2026-06-29"}
+    assert objection_flags(open_item, "2026-06-30") == {"objection_unanswered:4"}
+    assert objection_flags({**open_item, "answer_due": "2026-06-30"}, "2026-06-30") == set()
+    late = {**open_item, "answer": {"late": True}}
+    assert objection_flags(late, "2026-06-30") == {"objection_answered_late:4"}
+    assert objection_flags({**open_item, "answer": {"late": False}}, "2026-06-30") == set()

@@ -97,6 +97,7 @@ def expected_check(bundle: dict[str, Any], path: Path) -> str:
             "incomes": "context.income",
             "votes": "context.vote",
             "decision_types": "context.decision_type",
+            "objections": "context.objection",
         }[path[1]]
     assert head == "entries", path
     item = bundle["entries"][path[1]]
