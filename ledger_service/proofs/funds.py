@@ -257,11 +257,6 @@ def goods_entry(event: str, a: Mapping[str, Any], date: str, community: bytes) -
     )
 
 
-def involves(event: str, a: Mapping[str, Any], community: bytes) -> bool:
-    """Whether a Goods or Funds log belongs in ``community``'s statement."""
-    return a["community"] == community or (event == "GoodsTransferred" and a["to"] == community)
-
-
 # -- totals ----------------------------------------------------------------------------------------------
 
 _FLOW_OF = {
